@@ -1,0 +1,20 @@
+"""paperlib: the library behind the EBM/GAN paper companion.
+
+Notebooks call a handful of functions from here; every model, metric, reported number and
+plotting style lives in the library (one place per concept, see DESIGN in the README).
+Heavy dependencies (torch) are imported lazily by the modules that need them.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .catalogue import Item, catalogue, item  # noqa: E402
+from .claims import Claim, ClaimResult, check_claims  # noqa: E402
+from .profiles import Config, ProfileError, resolve  # noqa: E402
+from .record import record  # noqa: E402
+from .runtime import setup  # noqa: E402
+
+__all__ = [
+    "__version__", "Item", "catalogue", "item", "Claim", "ClaimResult", "check_claims",
+    "Config", "ProfileError", "resolve", "record", "setup",
+]

@@ -1,0 +1,172 @@
+"""``paperlib`` command line: list, run, book, scorecard, toc, sync."""
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from . import paths
+from .catalogue import catalogue, chapters, item as lookup_item, items_of
+from .profiles import DEFAULT_PROFILE, ProfileError, profile_names
+
+
+def _params(pairs: list[str]) -> dict:
+    out = {}
+    for p in pairs or []:
+        if "=" not in p:
+            raise ValueError(f"--param expects KEY=VALUE, got {p!r}")
+        k, v = p.split("=", 1)
+        out[k] = yaml.safe_load(v)
+    return out
+
+
+def cmd_list(args) -> int:
+    for it in catalogue():
+        if args.chapter and it.chapter != args.chapter:
+            continue
+        mark = "✓" if it.implemented else " "
+        print(f"{mark} {it.id:<20} {it.chapter:<18} {it.tier:<8} {it.title}")
+    return 0
+
+
+def _selected(args) -> list[str]:
+    if args.all:
+        return [i.id for i in catalogue() if i.implemented]
+    if args.chapter:
+        return [i.id for i in items_of(args.chapter) if i.implemented]
+    if not args.ids:
+        raise ValueError("name item ids, --chapter CHAPTER or --all (see `paperlib list`)")
+    return [lookup_item(i).id for i in args.ids]
+
+
+def _run(ids: list[str], args) -> int:
+    from .execute import run_items
+
+    t0 = time.perf_counter()
+    reports = run_items(ids, profile=args.profile, seed=args.seed, device=args.device,
+                        params=_params(args.param), jobs=args.jobs, timeout=args.timeout)
+    for r in reports:
+        print(f"{'ok  ' if r.ok else 'FAIL'} {r.item:<20} {r.seconds:7.1f} s  {r.notebook or r.error}")
+    failed = [r for r in reports if not r.ok]
+    print(f"{len(reports) - len(failed)} passed, {len(failed)} failed in {time.perf_counter() - t0:.1f} s")
+    return 1 if failed else 0
+
+
+def cmd_run(args) -> int:
+    return _run(_selected(args), args)
+
+
+def cmd_book(args) -> int:
+    from .book import build, write_scorecard, write_toc
+    from .execute import is_stale
+
+    write_toc()
+    ids = [i.id for i in catalogue() if i.implemented]
+    stale = [i for i in ids if args.force or is_stale(lookup_item(i), args.profile, args.seed)]
+    print(f"{len(ids)} pages, {len(stale)} to execute with profile={args.profile} seed={args.seed}")
+    rc = _run(stale, args) if stale else 0
+    write_scorecard()
+    if rc:
+        print("some pages failed; the book is not built", file=sys.stderr)
+        return rc
+    if not args.no_build:
+        build()
+        print(f"book: {paths.book_dir() / '_build' / 'html' / 'index.html'}")
+    return 0
+
+
+def cmd_scorecard(args) -> int:
+    from .book import write_scorecard
+
+    print(write_scorecard())
+    return 0
+
+
+def cmd_toc(args) -> int:
+    from .book import toc_text, write_toc
+
+    path = paths.book_dir() / "_toc.yml"
+    if args.check:
+        if not path.exists() or path.read_text() != toc_text():
+            print(f"{path} is out of date with the catalogue; run `paperlib toc`", file=sys.stderr)
+            return 1
+        return 0
+    print(write_toc())
+    return 0
+
+
+INSTALL_LINE = re.compile(r'^_REPO = ".*"$', re.M)
+
+
+def cmd_sync(args) -> int:
+    """Copy the repository URL of _config.yml into the notebooks' install cell, then regenerate
+    every paired .ipynb from its .py (the .py is the source of truth)."""
+    root = paths.project_root() or Path.cwd()
+    url = yaml.safe_load((root / "_config.yml").read_text())["repository"]["url"]
+    scripts = sorted((root / "notebooks").rglob("*.py"))
+    for py in scripts:
+        text = py.read_text()
+        new = INSTALL_LINE.sub(f'_REPO = "{url}"', text)
+        if new != text:
+            py.write_text(new)
+    if scripts:
+        subprocess.run([sys.executable, "-m", "jupytext", "--to", "ipynb", "--update", "--quiet",
+                        *map(str, scripts)], check=True)
+    print(f"synced {len(scripts)} notebooks (repository {url})")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="paperlib", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("list", help="list catalogue items (✓ = page implemented)")
+    s.add_argument("--chapter", choices=list(chapters()))
+    s.set_defaults(func=cmd_list)
+
+    def run_options(s):
+        s.add_argument("--profile", default=DEFAULT_PROFILE, help=f"one of {', '.join(profile_names())}")
+        s.add_argument("--seed", type=int, default=0)
+        s.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N, mps")
+        s.add_argument("--jobs", type=int, default=1, help="notebooks executed in parallel")
+        s.add_argument("--param", action="append", metavar="KEY=VALUE", help="override an item parameter")
+        s.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds")
+
+    s = sub.add_parser("run", help="execute item pages with papermill into book/")
+    s.add_argument("ids", nargs="*")
+    s.add_argument("--chapter", choices=list(chapters()))
+    s.add_argument("--all", action="store_true")
+    run_options(s)
+    s.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("book", help="execute stale pages, write the scorecard, build the HTML")
+    run_options(s)
+    s.add_argument("--force", action="store_true", help="re-execute every page")
+    s.add_argument("--no-build", action="store_true")
+    s.set_defaults(func=cmd_book)
+
+    sub.add_parser("scorecard", help="write book/scorecard.md").set_defaults(func=cmd_scorecard)
+    s = sub.add_parser("toc", help="write (or --check) book/_toc.yml from the catalogue")
+    s.add_argument("--check", action="store_true")
+    s.set_defaults(func=cmd_toc)
+    sub.add_parser("sync", help="regenerate paired .ipynb from .py").set_defaults(func=cmd_sync)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ProfileError, KeyError, ValueError) as exc:
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"paperlib: error: {msg}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

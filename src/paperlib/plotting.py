@@ -1,0 +1,57 @@
+"""The house style: one seaborn theme + a packaged .mplstyle, one colour per method, and a
+``save_figure`` that writes PNG and SVG without timestamps (so re-runs are byte-stable)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import paths
+from .io import atomic_write
+
+# One colour per method, the same on every page of the book (seaborn "colorblind" palette order).
+_PALETTE = ["#0173B2", "#DE8F05", "#029E73", "#D55E00", "#CC78BC", "#CA9161", "#FBAFE4",
+            "#949494", "#ECE133", "#56B4E9"]
+METHOD_COLOURS = {
+    "WGAN": _PALETTE[0], "WGAN-GP": _PALETTE[0], "GAN": _PALETTE[7],
+    "WGAN+LR": _PALETTE[1], "WGAN+LR+VA": _PALETTE[4], "WGAN+VA": _PALETTE[4], "WGAN+ER": _PALETTE[3],
+    "Stein Bridging": _PALETTE[2], "Joint-W": _PALETTE[2], "Joint-JS": _PALETTE[9],
+    "DEM": _PALETTE[5], "EGAN": _PALETTE[6], "DGM": _PALETTE[8],
+}
+
+
+def colour(method: str, index: int = 0) -> str:
+    """The method's colour; unknown methods cycle through the palette by ``index``."""
+    return METHOD_COLOURS.get(method, _PALETTE[index % len(_PALETTE)])
+
+
+def palette(n: int) -> list[str]:
+    return [_PALETTE[i % len(_PALETTE)] for i in range(n)]
+
+
+def use_style() -> None:
+    """Apply the seaborn theme, then the packaged style file (which wins on conflicts)."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    sns.set_theme(context="notebook", style="whitegrid", palette=_PALETTE)
+    plt.style.use(str(Path(__file__).with_name("styles") / "paper.mplstyle"))
+    try:  # inline SVG/PNG without the creation date, for stable notebook outputs
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("png")
+    except Exception:  # noqa: BLE001 - outside IPython there is nothing to configure
+        pass
+
+
+def save_figure(fig, item_id: str, name: str = "figure") -> list[Path]:
+    """Write ``results/<stem>.<name>.png`` and ``.svg`` (no dates in metadata) and return the paths."""
+    from .catalogue import item
+
+    stem = item(item_id).stem
+    out = paths.results_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for ext, meta in (("png", {"Software": None}), ("svg", {"Date": None})):
+        p = atomic_write(out / f"{stem}.{name}.{ext}", lambda fh: fig.savefig(fh, format=ext, metadata=meta),
+                         mode="wb")
+        written.append(p)
+    return written

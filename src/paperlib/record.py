@@ -1,0 +1,64 @@
+"""Results records: ``results/<id>.json``, one per item, written atomically by the notebook.
+
+The scorecard page is generated from these records and the catalogue.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import paths
+from .claims import HELD, NOT_HELD, ClaimResult
+from .io import write_json
+from .profiles import Config
+
+REPRODUCED, MISMATCH, DRAWN, NOT_RUN, NOT_IMPLEMENTED = (
+    "reproduced", "mismatch", "drawn", "not run", "not yet implemented")
+
+
+def status_of(claims: list[dict], tier: str) -> str:
+    """reproduced: every checked claim held; mismatch: at least one did not; drawn: diagram."""
+    verdicts = [c["verdict"] for c in claims]
+    if NOT_HELD in verdicts:
+        return MISMATCH
+    if HELD in verdicts:
+        return REPRODUCED
+    return DRAWN if tier == "diagram" else NOT_RUN
+
+
+def comparison_rows(df) -> list[dict]:
+    """A reported-vs-ours DataFrame (columns: quantity, reported, ours, ...) as JSON rows."""
+    if df is None:
+        return []
+    return df.reset_index().to_dict(orient="records")
+
+
+def record(cfg: Config, claims: Iterable[ClaimResult] = (), comparison=None,
+           metrics: dict[str, Any] | None = None, figures: Iterable[str | Path] = (),
+           notes: str = "") -> Path:
+    """Write ``results/<id>.json`` (atomic) and return its path."""
+    from .cache import code_version
+    from .catalogue import item
+    from .runtime import versions
+
+    it = item(cfg.item)
+    claim_dicts = [c.as_dict() for c in claims]
+    rec = {
+        "item": cfg.item,
+        "chapter": it.chapter,
+        "tier": it.tier,
+        "status": status_of(claim_dicts, it.tier),
+        "config": cfg.as_dict(),
+        "code_version": code_version(),
+        "versions": versions(),
+        "claims": claim_dicts,
+        "comparison": comparison_rows(comparison),
+        "metrics": metrics or {},
+        "figures": [Path(f).name for f in figures],
+        "notes": notes,
+        "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    path = paths.results_dir() / f"{it.stem}.json"
+    write_json(path, rec)
+    return path
