@@ -116,6 +116,7 @@ def build(book: Path | None = None, config: Path | None = None) -> None:
     config = config or root / "_config.yml"
     exe = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(exe) if exe.exists() else "jupyter-book", "build", str(book), "--config", str(config),
+           "--path-output", str(book),
            *BUILD_FLAGS]
     proc = subprocess.run(cmd, cwd=root, text=True, capture_output=True)
     if proc.returncode != 0:

@@ -1,0 +1,32 @@
+# Two commands on a fresh clone: `make book` and `make test`. Both create .venv when absent.
+PYTHON ?= python3
+VENV ?= .venv
+PROFILE ?= cpu
+SEED ?= 0
+JOBS ?= 1
+BIN := $(VENV)/bin
+
+.PHONY: install book test sync clean
+
+$(BIN)/paperlib: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test]"
+	touch $@
+
+install: $(BIN)/paperlib
+
+## Execute every stale page with PROFILE (default cpu) and build book/_build/html.
+book: install
+	$(BIN)/paperlib book --profile $(PROFILE) --seed $(SEED) --jobs $(JOBS)
+
+## What CI runs: unit tests, every notebook at profile=smoke, nbval, pairing, toc, a -W smoke book.
+test: install
+	$(BIN)/python -m pytest
+
+## Regenerate the paired .ipynb from the .py sources (and the repository URL from _config.yml).
+sync: install
+	$(BIN)/paperlib sync
+
+clean:
+	rm -rf book/_build _stage results book/*/*.ipynb book/scorecard.md
