@@ -160,19 +160,19 @@ def run_items(item_ids: Iterable[str], profile: str = "cpu", seed: int = 0, devi
     check_device(device)
     params = dict(params or {})
     ids = list(item_ids)
+    own: dict[str, dict[str, Any]] = {}
     for item_id in ids:
         it = lookup_item(item_id)
         if not it.implemented:
             raise KeyError(f"{item_id} is not yet implemented (no {it.script.relative_to(paths.project_root() or Path.cwd())})")
-        own = {k: v for k, v in params.items() if k in resolve(item_id, profile, seed, "cpu").params}
-        resolve(item_id, profile, seed, "cpu", **own)  # type-check overrides early
-    unused = set(params) - {k for i in ids for k in resolve(i, profile, seed, "cpu").params}
+        known = resolve(item_id, profile, seed, "cpu").params
+        own[item_id] = {k: v for k, v in params.items() if k in known}
+        resolve(item_id, profile, seed, "cpu", **own[item_id])  # type-check overrides before any kernel starts
+    unused = set(params) - {k for o in own.values() for k in o}
     if unused:
         raise ValueError(f"parameter(s) {sorted(unused)} belong to none of {ids}")
     book, results = book or paths.book_dir(), results or paths.results_dir()
-    args = [(i, profile, seed, device,
-             {k: v for k, v in params.items() if k in resolve(i, profile, seed, "cpu").params},
-             str(book), str(results), timeout) for i in ids]
+    args = [(i, profile, seed, device, own[i], str(book), str(results), timeout) for i in ids]
     if jobs <= 1 or len(args) <= 1:
         return [_run_one(*a) for a in args]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
