@@ -90,8 +90,16 @@ class Cache:
         atomic_write(path.with_suffix(".sha256"), lambda fh: fh.write(hashlib.sha256(data).hexdigest()))
         return path
 
-    def get_or_compute(self, name: str, config: Any, compute: Callable[[], T]) -> T:
-        """Return the cached value for (name, config), computing and storing it once."""
+    def checkpoint_path(self, name: str, config: Any) -> Path:
+        """Where a long computation of (name, config) keeps its resumable checkpoint."""
+        return self._path(cache_key(name, config)).with_suffix(".ckpt")
+
+    def get_or_compute(self, name: str, config: Any, compute: Callable[..., T], checkpoint: bool = False) -> T:
+        """Return the cached value for (name, config), computing and storing it once.
+
+        With ``checkpoint=True``, ``compute`` receives a checkpoint path to resume from after an
+        interruption; the checkpoint is deleted once the value is stored.
+        """
         key = cache_key(name, config)
         ok, value = self.load(key)
         if ok:
@@ -101,8 +109,10 @@ class Cache:
             ok, value = self.load(key)  # another process may have finished it meanwhile
             if ok:
                 return value
-            value = compute()
+            ckpt = self._path(key).with_suffix(".ckpt")
+            value = compute(ckpt) if checkpoint else compute()
             self.store(key, value)
+            ckpt.unlink(missing_ok=True)
             return value
 
 

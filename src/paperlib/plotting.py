@@ -15,6 +15,8 @@ METHOD_COLOURS = {
     "WGAN+LR": _PALETTE[1], "WGAN+LR+VA": _PALETTE[4], "WGAN+VA": _PALETTE[4], "WGAN+ER": _PALETTE[3],
     "Stein Bridging": _PALETTE[2], "Joint-W": _PALETTE[2], "Joint-JS": _PALETTE[9],
     "DEM": _PALETTE[5], "EGAN": _PALETTE[6], "DGM": _PALETTE[8],
+    "WGAN-GP+LR": _PALETTE[1], "WGAN-GP+ER": _PALETTE[3], "WGAN-GP+VA": _PALETTE[4],
+    "GAN+LR": _PALETTE[1], "GAN+ER": _PALETTE[3], "GAN+VA": _PALETTE[4],
 }
 
 
@@ -55,3 +57,25 @@ def save_figure(fig, item_id: str, name: str = "figure") -> list[Path]:
                          mode="wb")
         written.append(p)
     return written
+
+
+def scatter_samples(ax, points, canvas, title: str = "", colour_: str = "C0") -> None:
+    """Samples as in the released plotting script: alpha 0.2, size 10, outside points clamped to the
+    canvas border minus 0.1 (so mass that escapes the canvas stays visible)."""
+    import numpy as np
+
+    x0, x1, y0, y1 = canvas
+    p = np.asarray(points, dtype=float)
+    p = np.c_[np.clip(p[:, 0], x0 + 0.1, x1 - 0.1), np.clip(p[:, 1], y0 + 0.1, y1 - 0.1)]
+    ax.scatter(p[:, 0], p[:, 1], s=10, alpha=0.2, color=colour_, linewidths=0, rasterized=True)
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), title=title, xticks=[], yticks=[], aspect="equal")
+
+
+def density_image(ax, density, canvas, title: str = "") -> None:
+    """A density on the mesh as a heat map (magma), nodes at ``linspace`` of the canvas."""
+    import numpy as np
+
+    x0, x1, y0, y1 = canvas
+    ax.imshow(np.asarray(density, dtype=float), origin="lower", extent=(x0, x1, y0, y1), cmap="magma",
+              aspect="equal", interpolation="nearest")
+    ax.set(title=title, xticks=[], yticks=[])

@@ -1,0 +1,591 @@
+r"""Generators and energy estimators of the synthetic experiments, behind one trainer protocol.
+
+Methods (spec A.1.4 and A.2), each a :class:`Method`:
+
+* adversarial family — a generator $G_\theta$, a critic $D_\psi$ (Wasserstein with a gradient penalty,
+  or the non-saturating GAN game) and an energy $E_\phi$ trained by the kernel Stein discrepancy:
+  GAN, WGAN-GP, their +LR / +ER / +VA variants, and Joint-JS / Joint-W (Stein Bridging, eq. 5).
+  In every un-bridged member the energy sees only the data, so the WGAN-GP member's energy *is* DEM.
+* energy-GAN family — the energy is the discriminator (Dai et al. 2017; Kim & Bengio 2016):
+  EGAN (nearest-neighbour entropy gradient) and DGM (batch-norm scale entropy).
+
+A family trains all its (method, seed) members at once as one member-batched model
+(:mod:`paperlib.nets`). :func:`fit` drives any :class:`Trainer`: periodic evaluation, atomic
+checkpoints, resume after an interruption, and a clear error on a non-finite loss.
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Protocol, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import metrics, stein
+from .data.toy import ToyDataset
+from .nets import MLP, LinearHeadEnergy, SigmoidExpertEnergy
+
+
+# ----------------------------------------------------------------------------------------- methods
+@dataclass(frozen=True)
+class Method:
+    name: str
+    family: str                        # "adversarial" | "energy_gan"
+    critic: str = "wgan"               # adversarial: "wgan" | "gan"
+    likelihood_reg: bool = False       # +LR: generator loss - lambda E log p_data(G(z))
+    entropy_reg: bool = False          # +ER: generator loss + lambda E log p_gen(G(z))
+    annealed: bool = False             # +VA: the LR weight decays linearly to 0
+    bridge: bool = False               # Stein bridge between generator and energy (Joint-*)
+    entropy: str = ""                  # energy_gan: "knn" (EGAN) | "bn" (DGM)
+    estimator: str | None = None       # name under which this member's energy is reported
+
+
+def _adv(name, critic, **kw):
+    return Method(name, "adversarial", critic, **kw)
+
+
+METHODS: dict[str, Method] = {m.name: m for m in [
+    _adv("GAN", "gan"),
+    _adv("GAN+LR", "gan", likelihood_reg=True),
+    _adv("GAN+ER", "gan", entropy_reg=True),
+    _adv("GAN+VA", "gan", likelihood_reg=True, annealed=True),
+    _adv("WGAN-GP", "wgan", estimator="DEM"),
+    _adv("WGAN-GP+LR", "wgan", likelihood_reg=True),
+    _adv("WGAN-GP+ER", "wgan", entropy_reg=True),
+    _adv("WGAN-GP+VA", "wgan", likelihood_reg=True, annealed=True),
+    _adv("Joint-JS", "gan", bridge=True, estimator="Joint-JS"),
+    _adv("Joint-W", "wgan", bridge=True, estimator="Joint-W"),
+    Method("EGAN", "energy_gan", entropy="knn", estimator="EGAN"),
+    Method("DGM", "energy_gan", entropy="bn", estimator="DGM"),
+]}
+GENERATORS = ["GAN", "GAN+LR", "GAN+ER", "GAN+VA", "WGAN-GP", "WGAN-GP+LR", "WGAN-GP+ER", "WGAN-GP+VA",
+              "DGM", "Joint-JS", "Joint-W"]
+ESTIMATORS = {"DEM": "WGAN-GP", "EGAN": "EGAN", "DGM": "DGM", "Joint-JS": "Joint-JS", "Joint-W": "Joint-W"}
+
+
+def method(name: str) -> Method:
+    if name not in METHODS:
+        import difflib
+        close = difflib.get_close_matches(name, list(METHODS), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise KeyError(f"unknown method {name!r}{hint}; methods: {', '.join(METHODS)}")
+    return METHODS[name]
+
+
+# ----------------------------------------------------------------------------------------- settings
+@dataclass(frozen=True)
+class TrainSettings:
+    """Hyper-parameters of one synthetic run (spec A.1.5; defaults = the released code, lr aside)."""
+
+    iterations: int = 20_000
+    batch: int = 100
+    noise_dim: int = 4
+    noise_std: float = 10.0
+    hidden: int = 128
+    gen_activation: str = "tanh"            # Two-Circle tanh, Two-Spiral leaky ReLU (code)
+    n_critic: int = 6                        # the code's loop runs n_critic + 1 = 6 times
+    lr_critic: float = 1e-5
+    lr_gen: float = 1e-5
+    lr_energy: float = 1e-3                  # RMSProp, KSD steps of the energy
+    lr_gen_bridge: float = 1e-5              # RMSProp, KSD step of the generator
+    gp_weight: float = 1.0                   # Two-Circle 1, Two-Spiral 100
+    gp_form: str = "one-sided"               # code: max(0, |grad|-1); "two-sided": (|grad|-1)^2 (Gulrajani)
+    ksd_bandwidth: float = 1.0
+    reg_weight: float = 0.1                  # lambda of +LR / +ER [recon]
+    dae_sigma: float = 0.1                   # DAE noise, as a fraction of the data std [recon]
+    va_fraction: float = 0.5                 # +VA: lambda -> 0 over this fraction of the run [recon]
+    bridge_start: int = 0                    # warm-up: bridge off before this iteration (Fig. 7c)
+    bridge_ramp: int = 0                     # then ramp its weight linearly over this many iterations
+    # energy-GAN family (CE synthetic recipe, spec B.3.1-B.3.2)
+    ebgan_batch: int = 500
+    ebgan_lr: float = 2e-4                   # energy; the generator uses 10x
+    ebgan_init_std: tuple = (0.01, 0.001)    # (energy, generator) normal init std
+    knn_k: int = 20
+    knn_weight: float = 0.25                 # alpha * B of the CE code
+    bn_weight: float = 1.0                   # DGM entropy weight
+    margin: float = 10.0
+    gap_window: tuple = (-10.0, 0.1)
+    # evaluation
+    eval_every: int = 1000
+    eval_samples: int = 2000
+    eval_mesh: int = 100                     # mesh of the KL/JS logged during training
+    final_mesh: int = 300
+    # quirks of the released code (False = fixed, the default)
+    quirk_density_score: bool = False        # Q1: grad exp(-E) used as the score in training
+    quirk_no_shuffle: bool = False           # Q2: consecutive slices of the stored array
+    quirk_critic_lr: bool = False            # Q3: the critic optimiser uses the generator lr
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> "TrainSettings":
+        names = {f.name for f in fields(cls)}
+        kw = {k: (tuple(v) if isinstance(v, list) else v) for k, v in params.items() if k in names}
+        return cls(**kw)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# Per-dataset settings of the released code (A.1.5) that differ between Two-Circle and Two-Spiral.
+DATASET_SETTINGS = {
+    "two_circle": {"gp_weight": 1.0, "gen_activation": "tanh", "ebgan_init_std": (0.01, 0.001)},
+    "two_spiral": {"gp_weight": 100.0, "gen_activation": "leaky_relu", "ebgan_init_std": (0.1, 0.01)},
+}
+
+
+class NonFiniteLossError(FloatingPointError):
+    """A loss became NaN or infinite; the message names the member, the loss and the iteration."""
+
+
+# ----------------------------------------------------------------------------------------- protocol
+class Trainer(Protocol):
+    """What :func:`fit` needs: one training step, an evaluation, and a resumable state."""
+
+    members: list[tuple[str, int]]
+    iteration: int
+
+    def step(self) -> dict[str, torch.Tensor]: ...            # per-member losses, shape (M,)
+    def evaluate(self, final: bool = False) -> dict[str, np.ndarray]: ...
+    def state_dict(self) -> dict: ...
+    def load_state_dict(self, state: dict) -> None: ...
+
+
+class _Base:
+    """Data batching, noise and evaluation shared by both families."""
+
+    def __init__(self, ds: ToyDataset, members: Sequence[tuple[str, int]], s: TrainSettings, batch: int,
+                 rng_seed: int, member_data: Sequence[torch.Tensor] | None = None, device: str = "cpu"):
+        self.ds, self.s, self.members = ds, s, [tuple(m) for m in members]
+        # random numbers are drawn on the CPU from one seeded generator, then moved: a run gives the
+        # same draws on every device
+        self.device = torch.device(device)
+        self.methods = [method(name) for name, _ in self.members]
+        self.M, self.B = len(self.members), batch
+        # every member trains on ds.data unless it has its own sample (Fig. 7: noise ratios, sizes);
+        # all members are evaluated against ``ds`` (its clean reference sample and exact density)
+        self.data = ds.data.float().to(self.device)
+        self.member_data = None if member_data is None else [d.float().to(self.device) for d in member_data]
+        if self.member_data is not None:
+            if len(self.member_data) != self.M:
+                raise ValueError(f"member_data has {len(self.member_data)} samples for {self.M} members")
+            small = [d.shape[0] for d in self.member_data if d.shape[0] < batch]
+            if small:
+                raise ValueError(f"a member's sample has {small[0]} points, fewer than the batch ({batch})")
+        self.rng = torch.Generator().manual_seed(rng_seed)
+        self.iteration = 0
+        self._order, self._pos = None, 0
+        self._kxx = metrics.kernel_sum(ds.reference)
+        self._true_mesh = {n: ds.true_density_mesh(n) for n in {s.eval_mesh, s.final_mesh}}
+
+    def coef(self, pred) -> torch.Tensor:
+        """A per-member (M,) tensor from a predicate on the Method."""
+        return torch.tensor([float(pred(m)) for m in self.methods], device=self.device)
+
+    def _permutation(self, n: int, members: int) -> torch.Tensor:
+        if self.s.quirk_no_shuffle:
+            return torch.arange(n).repeat(members, 1)
+        return torch.argsort(torch.rand(members, n, generator=self.rng), dim=1)
+
+    def real_batch(self) -> torch.Tensor:
+        """(M, B, 2): each member walks its own shuffled order of its data (Q2: the stored order)."""
+        if self.member_data is not None:
+            return self._member_batch()
+        n = self.data.shape[0]
+        if self._order is None or self._pos + self.B > n:
+            self._order, self._pos = self._permutation(n, self.M), 0
+        idx = self._order[:, self._pos:self._pos + self.B]
+        self._pos += self.B
+        return self.data[idx]
+
+    def _member_batch(self) -> torch.Tensor:
+        if self._order is None:
+            self._order, self._pos = [None] * self.M, [0] * self.M
+        out = []
+        for m, d in enumerate(self.member_data):
+            if self._order[m] is None or self._pos[m] + self.B > d.shape[0]:
+                self._order[m], self._pos[m] = self._permutation(d.shape[0], 1)[0], 0
+            out.append(d[self._order[m][self._pos[m]:self._pos[m] + self.B]])
+            self._pos[m] += self.B
+        return torch.stack(out)
+
+    def noise(self, batch: int | None = None, std: float | None = None) -> torch.Tensor:
+        std = self.s.noise_std if std is None else std
+        return self.randn(self.M, batch or self.B, self.s.noise_dim) * std
+
+    def randn(self, *shape) -> torch.Tensor:
+        return torch.randn(*shape, generator=self.rng).to(self.device)
+
+    def rand(self, *shape) -> torch.Tensor:
+        return torch.rand(*shape, generator=self.rng).to(self.device)
+
+    def _place(self) -> None:
+        """Move every network to the trainer's device (before the optimisers are built)."""
+        for module in self._modules().values():
+            module.to(self.device)
+
+    # evaluation -------------------------------------------------------------------------------
+    @torch.no_grad()
+    def sample(self, n: int, seed: int = 12345) -> torch.Tensor:
+        g = torch.Generator().manual_seed(seed)
+        z = self.eval_noise_std * torch.randn(self.M, n, self.s.noise_dim, generator=g)
+        return self.generator(z.to(self.device)).cpu()
+
+    @torch.no_grad()
+    def log_density(self, points: torch.Tensor) -> torch.Tensor:
+        """Unnormalised model log-density $-E_\\phi$ of every member at ``points`` (P, 2) → (M, P)."""
+        x = points.float().to(self.device).expand(self.M, *points.shape)
+        return torch.cat([-self.energy(c).cpu() for c in x.split(20_000, dim=1)], dim=1).double()
+
+    def evaluate(self, final: bool = False) -> dict[str, np.ndarray]:
+        """MMD and HSR of the generators; KL, JS, AUC and coverage of the energies (spec A.4)."""
+        ds, s = self.ds, self.s
+        y = self.sample(s.eval_samples).double()
+        out = {"mmd": metrics.mmd(ds.reference, y, data_kernel_sum=self._kxx).numpy(),
+               "hsr": metrics.hsr(y, ds.means, ds.hsr_threshold).numpy()}
+        size = s.final_mesh if final else s.eval_mesh
+        _, _, pts = ds.mesh(size)
+        logq = self.log_density(pts)
+        at_means = self.log_density(ds.means)
+        kl, js, cover = [], [], []
+        for m in range(self.M):
+            q = torch.exp(logq[m] - logq[m].max()).reshape(size, size)
+            k, j = metrics.grid_kl_js(self._true_mesh[size], q)
+            kl.append(k), js.append(j)
+            cover.append(metrics.coverage(at_means[m], logq[m], ds.cover_fraction))
+        auc = metrics.means_vs_boxes_auc(self.log_density, ds.means, ds.auc_half_side)
+        out.update(kl=np.array(kl), js=np.array(js), auc=auc, cover=np.array(cover))
+        return out
+
+    def state_dict(self) -> dict:
+        return {"iteration": self.iteration, "rng": self.rng.get_state(), "order": self._order,
+                "pos": self._pos, "modules": {k: v.state_dict() for k, v in self._modules().items()},
+                "optims": {k: v.state_dict() for k, v in self._optims().items()}, "extra": self._extra()}
+
+    def load_state_dict(self, st: dict) -> None:
+        self.iteration, self._order, self._pos = st["iteration"], st["order"], st["pos"]
+        self.rng.set_state(st["rng"])
+        for k, v in self._modules().items():
+            v.load_state_dict(st["modules"][k])
+        for k, v in self._optims().items():
+            v.load_state_dict(st["optims"][k])
+        self._load_extra(st["extra"])
+
+    def _extra(self) -> dict:
+        return {}
+
+    def _load_extra(self, extra: dict) -> None:
+        pass
+
+
+def _adam(params, lr, betas=(0.9, 0.999)):
+    # fused: one kernel per step instead of ~10 small ops per tensor (the step is overhead-bound here)
+    return torch.optim.Adam(params, lr=lr, betas=betas, fused=True)
+
+
+def _rmsprop(params, lr):
+    # TF1 RMSPropOptimizer defaults: decay 0.9, momentum 0, epsilon 1e-10
+    return torch.optim.RMSprop(params, lr=lr, alpha=0.9, eps=1e-10, foreach=True)
+
+
+class AdversarialTrainer(_Base):
+    r"""GAN / WGAN-GP (+LR, +ER, +VA) and Joint-JS / Joint-W; one outer iteration is spec A.1.4:
+
+    1. ``n_critic`` critic steps (Adam): WGAN $D(\tilde x)-D(x)+\lambda_p\max(0,\|\nabla D(\hat x)\|-1)$, or GAN
+       $-\log\sigma(D(x))-\log(1-\sigma(D(\tilde x)))$;
+    2. one generator step (Adam): $-D(G(z))$ or $-\log\sigma(D(G(z)))$, plus the LR / ER surrogates;
+    3. one energy step (RMSProp) on $\widehat{\mathbb S}_k(\{x_i\},p_\phi)$ (this alone is DEM);
+    4. one generator step (RMSProp) on $\widehat{\mathbb S}_k(\{G(z_i)\},p_\phi)$ w.r.t. $\theta$ (bridge);
+    5. one energy step (RMSProp) on $\widehat{\mathbb S}_k(\{G(z_i)\},p_\phi)$ w.r.t. $\phi$ (bridge).
+
+    Steps 4-5 are weighted per member by 0 (no bridge) or the warm-up schedule (bridge).
+    """
+
+    def __init__(self, ds: ToyDataset, members, s: TrainSettings, rng_seed: int = 0,
+                 member_data: Sequence[torch.Tensor] | None = None, bridge_starts: Sequence[int] | None = None,
+                 device: str = "cpu"):
+        super().__init__(ds, members, s, s.batch, rng_seed, member_data, device)
+        self.bridge_starts = torch.tensor([s.bridge_start] * self.M if bridge_starts is None else list(bridge_starts),
+                                          dtype=torch.float64)
+        if any(m.family != "adversarial" for m in self.methods):
+            raise ValueError("AdversarialTrainer trains only the adversarial family")
+        seeds = [sd for _, sd in self.members]
+        h = s.hidden
+        self.generator = MLP(seeds, [s.noise_dim, h, h, 2], s.gen_activation, "generator")
+        self.critic = MLP(seeds, [2, h, h, 1], "tanh", "critic")
+        self.energy = SigmoidExpertEnergy(seeds, h)
+        self.eval_noise_std = s.noise_std
+        self.is_wgan = self.coef(lambda m: m.critic == "wgan")
+        self.bridge = self.coef(lambda m: m.bridge)
+        self.lr_w = self.coef(lambda m: m.likelihood_reg) * s.reg_weight
+        self.er_w = self.coef(lambda m: m.entropy_reg) * s.reg_weight
+        self.annealed = self.coef(lambda m: m.annealed)
+        self.use_dae = bool((self.lr_w + self.er_w).any())
+        self.sigma = s.dae_sigma * float(self.data.std())
+        if self.use_dae:  # denoising auto-encoders: score of the data (LR) and of the samples (ER)
+            self.dae_data = MLP(seeds, [2, h, h, 2], "relu", "dae_data")
+            self.dae_gen = MLP(seeds, [2, h, h, 2], "relu", "dae_gen")
+        self._place()
+        if self.use_dae:
+            self.opt_dae = _adam([*self.dae_data.parameters(), *self.dae_gen.parameters()], lr=1e-3)
+        lr_c = s.lr_gen if s.quirk_critic_lr else s.lr_critic
+        self.opt_critic = _adam(self.critic.parameters(), lr=lr_c)
+        self.opt_gen = _adam(self.generator.parameters(), lr=s.lr_gen)
+        self.opt_energy = _rmsprop(self.energy.parameters(), s.lr_energy)
+        self.opt_gen_bridge = _rmsprop(self.generator.parameters(), s.lr_gen_bridge)
+        self.opt_energy_bridge = _rmsprop(self.energy.parameters(), s.lr_energy)
+
+    def _modules(self):
+        mods = {"generator": self.generator, "critic": self.critic, "energy": self.energy}
+        if self.use_dae:
+            mods.update(dae_data=self.dae_data, dae_gen=self.dae_gen)
+        return mods
+
+    def _optims(self):
+        opts = {"critic": self.opt_critic, "gen": self.opt_gen, "energy": self.opt_energy,
+                "gen_bridge": self.opt_gen_bridge, "energy_bridge": self.opt_energy_bridge}
+        if self.use_dae:
+            opts["dae"] = self.opt_dae
+        return opts
+
+    def bridge_weight(self, t: int) -> torch.Tensor:
+        r"""Per-member warm-up $L_t$: 0 before the member's bridge start, then a linear ramp over
+        ``bridge_ramp`` iterations (the CIFAR code's $\min(4t/T,1)$ is start 0, ramp T/4)."""
+        since = t - self.bridge_starts + 1
+        ramp = torch.ones(self.M, dtype=torch.float64) if self.s.bridge_ramp <= 0 else since / self.s.bridge_ramp
+        return torch.where(since > 0, ramp.clamp(max=1.0), torch.zeros(())).float().to(self.device)
+
+    def _ksd(self, x: torch.Tensor, create_graph: bool = True) -> torch.Tensor:
+        sc = stein.score(self.energy, x, create_graph=create_graph, density_quirk=self.s.quirk_density_score)
+        return stein.ksd(x, sc, self.s.ksd_bandwidth)
+
+    def _critic_loss(self, real, fake) -> torch.Tensor:
+        d_real, d_fake = self.critic(real).squeeze(-1), self.critic(fake).squeeze(-1)
+        w = d_fake.mean(1) - d_real.mean(1)
+        if bool(self.is_wgan.any()) and self.s.gp_weight > 0:
+            u = self.rand(self.M, self.B, 1)
+            xh = (u * fake + (1 - u) * real).requires_grad_(True)
+            (g,) = torch.autograd.grad(self.critic(xh).sum(), xh, create_graph=True)
+            norm = g.norm(dim=-1)
+            pen = F.relu(norm - 1) if self.s.gp_form == "one-sided" else (norm - 1) ** 2
+            w = w + self.s.gp_weight * pen.mean(1)
+        js = F.softplus(-d_real).mean(1) + F.softplus(d_fake).mean(1)
+        return self.is_wgan * w + (1 - self.is_wgan) * js
+
+    def step(self) -> dict[str, torch.Tensor]:
+        t, s = self.iteration, self.s
+        # 1. critic
+        for _ in range(s.n_critic):
+            with torch.no_grad():
+                fake = self.generator(self.noise())
+            loss_c = self._critic_loss(self.real_batch(), fake)
+            self.opt_critic.zero_grad(set_to_none=True)
+            loss_c.sum().backward()
+            self.opt_critic.step()
+        # 2. generator, adversarial part (+LR / +ER surrogates with stop-gradient scores)
+        x_fake = self.generator(self.noise())
+        d = self.critic(x_fake).squeeze(-1)
+        loss_g = self.is_wgan * (-d.mean(1)) + (1 - self.is_wgan) * F.softplus(-d).mean(1)
+        if self.use_dae:
+            real = self.real_batch()
+            fk = x_fake.detach()
+            with torch.no_grad():
+                s_data = (self.dae_data(fk) - fk) / self.sigma**2      # ~ grad log p_data (Alain & Bengio)
+                s_gen = (self.dae_gen(fk) - fk) / self.sigma**2        # ~ grad log p_gen
+            va = max(0.0, 1.0 - t / max(1.0, s.va_fraction * s.iterations))
+            lam_lr = self.lr_w * torch.where(self.annealed > 0, torch.tensor(va, device=self.device),
+                                             torch.tensor(1.0, device=self.device))
+            loss_g = loss_g - lam_lr * (s_data * x_fake).sum(-1).mean(1) + self.er_w * (s_gen * x_fake).sum(-1).mean(1)
+            noisy = lambda x: x + self.sigma * self.randn(*x.shape)  # noqa: E731
+            loss_dae = ((self.dae_data(noisy(real)) - real) ** 2).sum(-1).mean(1) \
+                + ((self.dae_gen(noisy(fk)) - fk) ** 2).sum(-1).mean(1)
+            self.opt_dae.zero_grad(set_to_none=True)
+            loss_dae.sum().backward()
+            self.opt_dae.step()
+        self.opt_gen.zero_grad(set_to_none=True)
+        loss_g.sum().backward()
+        self.opt_gen.step()
+        # 3. energy on data (DEM)
+        loss_e = self._ksd(self.real_batch())
+        self.opt_energy.zero_grad(set_to_none=True)
+        loss_e.sum().backward()
+        self.opt_energy.step()
+        out = {"critic": loss_c.detach(), "generator": loss_g.detach(), "ksd_data": loss_e.detach()}
+        # 4-5. the Stein bridge
+        lam = self.bridge * self.bridge_weight(t)
+        if bool(lam.any()):
+            loss_b = self._ksd(self.generator(self.noise()))
+            self.opt_gen_bridge.zero_grad(set_to_none=True)
+            (lam * loss_b).sum().backward(inputs=list(self.generator.parameters()))
+            self.opt_gen_bridge.step()
+            with torch.no_grad():
+                fake = self.generator(self.noise())
+            loss_b2 = self._ksd(fake)
+            self.opt_energy_bridge.zero_grad(set_to_none=True)
+            (lam * loss_b2).sum().backward()
+            self.opt_energy_bridge.step()
+            out["ksd_bridge"] = loss_b2.detach()
+        self.iteration += 1
+        return out
+
+
+class EnergyGANTrainer(_Base):
+    r"""EGAN / DGM: the energy is the discriminator (Dai et al. 2017, spec B.2-B.3; Kim & Bengio 2016).
+
+    Energy: $\min\;\frac1B\sum_i\max(\bar E(x)-E(\tilde x_i),-m)$ (real low, generated high, margin $m$).
+    Generator: $\min\;\frac1B\sum_iE(\tilde x_i)-w\,\hat H$, with $-\nabla_\theta\hat H$ from the surrogate
+    $\sum_i\mathrm{sg}[d_i]^\top\tilde x_i$, $d_i=(\mu_i-\tilde x_i)\oslash v_i$ over the $k$ nearest neighbours in the batch
+    (EGAN, CE synthetic code), or $\hat H=\sum\log|\gamma|$ of the generator's batch-norm scales (DGM).
+    Updates follow the gap-driven schedule of spec B.3.1, per member.
+    """
+
+    def __init__(self, ds: ToyDataset, members, s: TrainSettings, rng_seed: int = 0,
+                 member_data: Sequence[torch.Tensor] | None = None, bridge_starts=None, device: str = "cpu"):
+        super().__init__(ds, members, s, s.ebgan_batch, rng_seed, member_data, device)
+        if any(m.family != "energy_gan" for m in self.methods):
+            raise ValueError("EnergyGANTrainer trains only the energy-GAN family")
+        seeds = [sd for _, sd in self.members]
+        h = s.hidden
+        std_e, std_g = s.ebgan_init_std
+        self.generator = MLP(seeds, [s.noise_dim, h, h, 2], "relu", "generator", batchnorm=True, init_std=std_g)
+        self.energy = LinearHeadEnergy(seeds, h, init_std=std_e)
+        self.eval_noise_std = 1.0
+        self._place()
+        self.knn = self.coef(lambda m: m.entropy == "knn") * s.knn_weight
+        self.bn = self.coef(lambda m: m.entropy == "bn") * s.bn_weight
+        # beta1 = 0 as in the CE code; it also makes a masked (zero-gradient) step a true no-op
+        self.opt_energy = _adam(self.energy.parameters(), lr=s.ebgan_lr, betas=(0.0, 0.999))
+        self.opt_gen = _adam(self.generator.parameters(), lr=10 * s.ebgan_lr, betas=(0.0, 0.999))
+        self.gap = torch.ones(self.M, device=self.device)
+
+    def _modules(self):
+        return {"generator": self.generator, "energy": self.energy}
+
+    def _optims(self):
+        return {"energy": self.opt_energy, "gen": self.opt_gen}
+
+    def _extra(self):
+        return {"gap": self.gap}
+
+    def _load_extra(self, extra):
+        self.gap = extra["gap"].to(self.device)
+
+    def knn_score(self, x: torch.Tensor) -> torch.Tensor:
+        r"""$d_i=(\mu_i-x_i)\oslash v_i$: mean of the $k$ nearest neighbours minus the point, over the per-coordinate
+        variance of the point and its neighbours — a score estimate of the sample density (spec B.2.1)."""
+        k = self.s.knn_k
+        dist = torch.cdist(x, x)
+        idx = dist.topk(k + 1, largest=False).indices                  # self first
+        nb = torch.gather(x[:, None].expand(-1, x.shape[1], -1, -1), 2,
+                          idx[..., None].expand(-1, -1, -1, x.shape[-1]))  # (M, B, k+1, d)
+        mu = nb[:, :, 1:].mean(2)
+        var = nb.var(2, unbiased=False) + 1e-8
+        return (mu - x) / var
+
+    def step(self) -> dict[str, torch.Tensor]:
+        s = self.s
+        lo, hi = s.gap_window
+        upd_e = (self.gap > lo).float()
+        upd_g = (self.gap < hi).float()
+        real = self.real_batch()
+        fake = self.generator(self.noise(std=1.0))
+        e_real, e_fake = self.energy(real), self.energy(fake.detach())
+        cost = torch.clamp(e_real.mean(1, keepdim=True) - e_fake, min=-s.margin).mean(1)
+        self.opt_energy.zero_grad(set_to_none=True)
+        (upd_e * cost).sum().backward()
+        self.opt_energy.step()
+        e_gen = self.energy(fake).mean(1)
+        with torch.no_grad():
+            d = self.knn_score(fake.detach())
+        loss_g = e_gen + self.knn * (d * fake).sum(-1).mean(1) - self.bn * self.generator.bn_log_scales()
+        self.opt_gen.zero_grad(set_to_none=True)
+        (upd_g * loss_g).sum().backward(inputs=list(self.generator.parameters()))
+        self.opt_gen.step()
+        self.gap = cost.detach()
+        self.iteration += 1
+        return {"energy": cost.detach(), "generator": loss_g.detach()}
+
+
+TRAINERS = {"adversarial": AdversarialTrainer, "energy_gan": EnergyGANTrainer}
+
+
+def make_trainer(ds: ToyDataset, members: Sequence[tuple[str, int]], s: TrainSettings, rng_seed: int = 0,
+                 member_data=None, bridge_starts=None, device: str = "cpu"):
+    """The trainer of the members' family (all members must belong to one family)."""
+    families = {method(name).family for name, _ in members}
+    if len(families) != 1:
+        raise ValueError(f"one trainer trains one family; got {sorted(families)}")
+    return TRAINERS[families.pop()](ds, members, s, rng_seed, member_data, bridge_starts, device)
+
+
+# ----------------------------------------------------------------------------------------- fit
+def _check_finite(trainer, losses: dict[str, torch.Tensor], ds_name: str, checkpoint: Path | None,
+                  saved_at: int | None) -> None:
+    for name, v in losses.items():
+        bad = ~torch.isfinite(v)
+        if bool(bad.any()):
+            who = ", ".join(f"{trainer.members[i][0]} (seed {trainer.members[i][1]})"
+                            for i in bad.nonzero().flatten().tolist())
+            where = (f"; the last checkpoint ({checkpoint}) holds iteration {saved_at}"
+                     if saved_at is not None else "; no checkpoint was written yet")
+            raise NonFiniteLossError(
+                f"{ds_name}: loss {name!r} is {float(v[bad][0])} for {who} at iteration {trainer.iteration}"
+                f"{where}. Lower the learning rates or check the data for NaN/inf.")
+
+
+def _save_checkpoint(path: Path, trainer, history: dict) -> None:
+    from .io import atomic_write
+    atomic_write(path, lambda fh: torch.save({"trainer": trainer.state_dict(), "history": history}, fh), mode="wb")
+
+
+def fit(trainer, iterations: int, eval_every: int, checkpoint: str | Path | None = None,
+        checkpoint_every: int = 1000, progress: bool = True, stop_after: int | None = None) -> dict:
+    """Train ``trainer`` for ``iterations`` outer steps; returns the metric history and final metrics.
+
+    Every ``eval_every`` iterations ``trainer.evaluate()`` is logged; every ``checkpoint_every``
+    iterations the full state is written atomically to ``checkpoint``. If ``checkpoint`` exists the
+    run resumes from it (a corrupt checkpoint is reported and training restarts). ``stop_after``
+    stops early, as an interruption would (used by the resume test).
+    """
+    from tqdm.auto import tqdm
+
+    path = Path(checkpoint) if checkpoint else None
+    history: dict[str, list] = {"iteration": [], "seconds": 0.0}
+    saved_at = None
+    if path is not None and path.exists():
+        try:
+            st = torch.load(path, map_location="cpu", weights_only=False)
+            trainer.load_state_dict(st["trainer"])
+            history, saved_at = st["history"], trainer.iteration
+            print(f"resuming from {path.name} at iteration {trainer.iteration}")
+        except Exception as exc:  # a torn or foreign file: start over rather than fail
+            print(f"checkpoint {path} is unreadable ({exc}); training from scratch")
+    t0 = time.perf_counter() - history["seconds"]
+    bar = tqdm(total=iterations, initial=trainer.iteration, disable=not progress, mininterval=5,
+               desc=trainer.ds.name, leave=False)
+    while trainer.iteration < iterations:
+        losses = trainer.step()
+        _check_finite(trainer, losses, trainer.ds.name, path, saved_at)
+        bar.update(1)
+        t = trainer.iteration
+        if t % eval_every == 0 or t == iterations:
+            ev = trainer.evaluate(final=False)
+            history["iteration"].append(t)
+            for k, v in ev.items():
+                history.setdefault(k, []).append(v)
+        history["seconds"] = time.perf_counter() - t0
+        if path is not None and (t % checkpoint_every == 0) and t < iterations:
+            _save_checkpoint(path, trainer, history)
+            saved_at = t
+        if stop_after is not None and t >= stop_after:
+            bar.close()
+            raise KeyboardInterrupt(f"stopped after iteration {t} (stop_after)")
+    bar.close()
+    final = trainer.evaluate(final=True)
+    out = {"iteration": np.array(history["iteration"]),
+           "history": {k: np.stack(v) for k, v in history.items() if k not in ("iteration", "seconds")},
+           "final": final, "seconds": history["seconds"], "members": list(trainer.members)}
+    return out
