@@ -113,3 +113,17 @@ def test_synthetic_run_is_cached_and_variants_train_on_their_own_data(tmp_path):
     assert torch.equal(first["samples"], again["samples"])
     df = synthetic.frame(first, "two_circle")
     assert set(df.metric) == {"mmd", "hsr", "kl", "js", "auc", "cover"} and df.best.notna().all()
+
+
+@pytest.mark.parametrize("profile", ["smoke", "cpu", "paper"])
+def test_the_four_pages_share_one_training_budget(profile):
+    """Same parameters -> same cache key: Figs. 3-5 and Table 5 train every model once."""
+    from paperlib.profiles import item_parameters
+    ref = item_parameters("sb-tab05", profile)
+    for page in ("sb-fig03", "sb-fig04", "sb-fig05"):
+        assert item_parameters(page, profile) == ref
+    s = synthetic.settings("two_spiral", ref)
+    assert s.gp_weight == 100.0 and s.gen_activation == "leaky_relu"  # the code's per-dataset values
+    if profile == "paper":
+        assert (s.iterations, s.lr_gen, s.lr_critic) == (500_000, 1e-5, 1e-5)
+        assert synthetic.settings("two_circle", ref).iterations == 1_000_000

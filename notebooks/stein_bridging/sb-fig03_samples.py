@@ -51,7 +51,7 @@ cfg.params
 # ## The runs (shared with Fig. 4, Fig. 5 and Table 5; trained once, then read from the cache)
 
 # %%
-results = {d: synthetic.suite(d, cfg.params, seed=cfg.seed, device=cfg.device) for d in synthetic.DATASETS}
+results = synthetic.suites(cfg.params, seed=cfg.seed, device=cfg.device)
 PANELS = ["GAN", "WGAN-GP", "DGM", "Joint-JS", "Joint-W"]
 
 # %% tags=["hide-input"]
@@ -70,7 +70,7 @@ figures = save_figure(fig, cfg.item)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-df = pd.concat([synthetic.frame(results[d], d) for d in synthetic.DATASETS], ignore_index=True)
+df = synthetic.suites_frame(results)
 shown = df[(df.seed == cfg.seed) & df.method.isin(PANELS) & df.metric.isin(["mmd", "hsr"])]
 table = shown.pivot_table(index="method", columns=["dataset", "metric"], values="final").reindex(PANELS)
 with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 140):

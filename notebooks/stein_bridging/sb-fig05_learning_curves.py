@@ -15,7 +15,8 @@
 # variants, Joint-JS against GAN and its variants. The paper does not name the metric on the y-axis;
 # following spec A.5 SB-Fig5 we plot the MMD logged during training. The claim: joint training
 # fluctuates less, particularly in the second half of training. Panels (c) and (d) (MNIST) need the
-# image pipeline and a GPU; they belong to the image chapter.
+# image pipeline and a GPU; they belong to the image chapter. The paper prints no numbers for this
+# figure; only its reading can be checked.
 #
 # Fluctuation is measured as the standard deviation of the change of the logged MMD between two
 # consecutive evaluations over the second half of training (one number per run).
@@ -52,7 +53,7 @@ cfg.params
 # ## The runs (shared with Figs. 3-4 and Table 5)
 
 # %%
-results = {d: synthetic.suite(d, cfg.params, seed=cfg.seed, device=cfg.device) for d in synthetic.DATASETS}
+results = synthetic.suites(cfg.params, seed=cfg.seed, device=cfg.device)
 GROUPS = {"Wasserstein": ["WGAN-GP", "WGAN-GP+LR", "WGAN-GP+ER", "WGAN-GP+VA", "Joint-W"],
           "Jensen-Shannon": ["GAN", "GAN+LR", "GAN+ER", "GAN+VA", "Joint-JS"]}
 

@@ -550,7 +550,7 @@ def fit(trainer, iterations: int, eval_every: int, checkpoint: str | Path | None
     run resumes from it (a corrupt checkpoint is reported and training restarts). ``stop_after``
     stops early, as an interruption would (used by the resume test).
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # plain tqdm: no widget warnings in executed notebooks
 
     path = Path(checkpoint) if checkpoint else None
     history: dict[str, list] = {"iteration": [], "seconds": 0.0}
@@ -564,7 +564,8 @@ def fit(trainer, iterations: int, eval_every: int, checkpoint: str | Path | None
         except Exception as exc:  # a torn or foreign file: start over rather than fail
             print(f"checkpoint {path} is unreadable ({exc}); training from scratch")
     t0 = time.perf_counter() - history["seconds"]
-    bar = tqdm(total=iterations, initial=trainer.iteration, disable=not progress, mininterval=5,
+    # disable=None: a bar on a terminal, none in a notebook kernel or a log file (no TTY)
+    bar = tqdm(total=iterations, initial=trainer.iteration, disable=None if progress else True, mininterval=5,
                desc=trainer.ds.name, leave=False)
     while trainer.iteration < iterations:
         losses = trainer.step()

@@ -107,6 +107,16 @@ def suite(dataset: str, params: dict[str, Any], seed: int = 0, cache: Cache | No
                   run(dataset, ebg, s, cache=cache, progress=progress, device=device)])
 
 
+def suites(params: dict[str, Any], seed: int = 0, device: str = "cpu", cache: Cache | None = None) -> dict:
+    """:func:`suite` on every dataset: ``{dataset: result}`` (what Figs. 3-5 and Table 5 read)."""
+    return {d: suite(d, params, seed=seed, cache=cache, device=device) for d in DATASETS}
+
+
+def suites_frame(results: dict) -> pd.DataFrame:
+    """:func:`frame` of every dataset's suite, concatenated."""
+    return pd.concat([frame(r, d) for d, r in results.items()], ignore_index=True)
+
+
 # ------------------------------------------------------------------------------------- summaries
 def best_so_far(result: dict) -> dict[str, np.ndarray]:
     """Best logged value of each metric per member, as the released code's log reports it."""
