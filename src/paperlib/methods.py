@@ -15,10 +15,8 @@ checkpoints, resume after an interruption, and a clear error on a non-finite los
 """
 from __future__ import annotations
 
-import math
-import os
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol, Sequence
 

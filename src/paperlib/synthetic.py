@@ -8,7 +8,6 @@ the hash of (dataset, members, settings, library code) and checkpointed while it
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Sequence
 
 import numpy as np
