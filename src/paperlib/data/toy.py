@@ -1,4 +1,4 @@
-r"""Two-dimensional toy distributions with exact densities (spec A.3.1-A.3.2; built to host B.4 too).
+r"""Two-dimensional toy distributions with exact densities (Stein Bridging spec A.3; Dai et al. spec B.4).
 
 A :class:`Mixture` is a Gaussian mixture with diagonal covariances,
 $p(x)=\sum_k w_k\,\mathcal N(x;\mu_k,\operatorname{diag}v_k)$, so every toy set carries its exact
@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 
 import torch
 
-__all__ = ["Mixture", "ToyDataset", "two_circle", "two_spiral", "contaminate", "dataset", "DATASETS"]
+__all__ = ["Mixture", "ToyDataset", "two_circle", "two_spiral", "contaminate", "dataset", "DATASETS",
+           "four_gaussians", "biased_gaussians", "two_spirals", "CE_DATASETS"]
 
 
 def _generator(seed: int) -> torch.Generator:
@@ -74,9 +75,9 @@ class ToyDataset:
     mixture: Mixture
     data: torch.Tensor           # (N, 2) float64, in the stored order (see quirk Q2)
     canvas: tuple[float, float, float, float]  # xmin, xmax, ymin, ymax
-    hsr_threshold: float         # squared distance to the nearest mean counted as "high quality"
-    auc_half_side: float         # half-side of the negative boxes around each mean (AUC)
-    cover_fraction: float        # a mean is covered when its density exceeds this fraction of the max
+    hsr_threshold: float = math.nan   # squared distance to the nearest mean counted as "high quality"
+    auc_half_side: float = math.nan   # half-side of the negative boxes around each mean (AUC)
+    cover_fraction: float = math.nan  # a mean is covered when its density exceeds this fraction of the max
     mesh_size: int = 300
     clean: torch.Tensor | None = None  # the uncontaminated sample when ``data`` has added noise
 
@@ -155,13 +156,92 @@ def contaminate(ds: ToyDataset, ratio: float, noise_std: float = 2.0, data_seed:
     return replace(ds, name=f"{ds.name}+noise{ratio:g}", data=data, clean=ds.data)
 
 
+# ------------------------------------------------------------------ Dai et al. 2017 (spec B.4)
+# The three sets are drawn with numpy's legacy RandomState, whose stream is frozen across numpy
+# versions, in the draw order of the released generator: the stored arrays (100,000 float32 points)
+# are reproduced bit for bit, and with them the data-only KLs printed in the header of Table 2.
+CE_N = 100_000
+
+
+def _ce_dataset(name: str, mix: Mixture, data) -> ToyDataset:
+    data = torch.from_numpy(data.astype("float32")).double()  # the code stores float32
+    return ToyDataset(name, mix, data, canvas_of(data), mesh_size=100)
+
+
+def four_gaussians(n: int = CE_N) -> ToyDataset:
+    r"""Four Gaussians at $(\pm v,\pm v)$, weights ¼, covariances $10\,\mathrm{diag}(u_1,u_2)$ (RandomState(5)).
+
+    Draws: counts ~ Multinomial(n, ¼), $v=10\,U(0,1)$, then per component (order $(v,v),(-v,v),(v,-v),(-v,-v)$)
+    its covariance diagonal $10\,U(0,1)^2$ and its points (``multivariate_normal``).
+    """
+    import numpy as np
+
+    rng = np.random.RandomState(5)
+    counts = rng.multinomial(n, np.full(4, 0.25))
+    v = rng.rand() * 10
+    means = np.array([[v, v], [-v, v], [v, -v], [-v, -v]])
+    variances, parts = [], []
+    for mean, k in zip(means, counts):
+        var = rng.rand(2) * 10
+        parts.append(rng.multivariate_normal(mean, np.diag(var), size=k))
+        variances.append(var)
+    mix = Mixture(torch.tensor(means), torch.tensor(np.array(variances)), torch.full((4,), 0.25, dtype=torch.float64))
+    return _ce_dataset("four_gaussians", mix, np.concatenate(parts))
+
+
+def biased_gaussians(n: int = CE_N) -> ToyDataset:
+    r"""Two Gaussians $(v,v)$ with weight 0.1 and $(-v,-v)$ with weight 0.9, covariance $5I$ (RandomState(2)).
+
+    Draws: $v=8\,U(0,1)$, counts ~ Multinomial(n, (0.1, 0.9)), then the points of each component.
+    The energy gap between the modes is $\log 9$ (Fig. 3b).
+    """
+    import numpy as np
+
+    rng = np.random.RandomState(2)
+    v = rng.rand() * 8
+    means = np.array([[v, v], [-v, -v]])
+    weights = np.array([0.1, 0.9])
+    counts = rng.multinomial(n, weights)
+    data = np.concatenate([rng.multivariate_normal(m, 5 * np.eye(2), size=k) for m, k in zip(means, counts)])
+    mix = Mixture(torch.tensor(means), torch.full((2, 2), 5.0, dtype=torch.float64), torch.tensor(weights))
+    return _ce_dataset("biased", mix, data)
+
+
+def two_spirals(n: int = CE_N) -> ToyDataset:
+    r"""Two spirals of 50 components each, one full turn from 120° (RandomState(12345)).
+
+    Centres $c_j=\tfrac{2\pi}{3}+2\pi\tfrac{j}{49}$: spiral A $(-c\cos c, c\sin c)$, spiral B $(c\cos c,-c\sin c)$;
+    ⌈n/100⌉ points per centre with noise std 0.45, drawn as A's x-noise, A's y-noise, B's x-, B's y-noise,
+    stored grouped by component. The density used as $p_{data}$ (Fig. 1 and Table 2) is the released
+    code's: the same centres with **unit** covariance, not 0.45² (spec B.4).
+    """
+    import numpy as np
+
+    rng = np.random.RandomState(12345)
+    per = (n + 99) // 100
+    c = 2 * np.pi / 3 + np.linspace(0.0, 1.0, 50) * 2 * np.pi
+    r = np.repeat(c, per)
+    xa = -np.cos(r) * r + rng.randn(50 * per) * 0.45
+    ya = np.sin(r) * r + rng.randn(50 * per) * 0.45
+    xb = np.cos(r) * r + rng.randn(50 * per) * 0.45
+    yb = -np.sin(r) * r + rng.randn(50 * per) * 0.45
+    data = np.concatenate([np.stack([xa, ya], 1), np.stack([xb, yb], 1)])[:n]
+    centres = np.concatenate([np.stack([-np.cos(c) * c, np.sin(c) * c], 1), np.stack([np.cos(c) * c, -np.sin(c) * c], 1)])
+    return _ce_dataset("two_spirals", Mixture.isotropic(torch.tensor(centres), variance=1.0), data)
+
+
+CE_DATASETS = {"four_gaussians": four_gaussians, "biased": biased_gaussians, "two_spirals": two_spirals}
 DATASETS = {"two_circle": two_circle, "two_spiral": two_spiral}
 
 
 def dataset(name: str, n: int | None = None, noise_ratio: float = 0.0, data_seed: int = 0) -> ToyDataset:
     """Build a dataset by name; ``n`` subsamples (Fig. 7b), ``noise_ratio`` contaminates (Fig. 7a)."""
+    if name in CE_DATASETS:
+        if noise_ratio or data_seed:
+            raise ValueError(f"{name} is a fixed, seeded set of Dai et al.; it takes no noise_ratio or data_seed")
+        return CE_DATASETS[name]() if n is None else CE_DATASETS[name](n=n)
     if name not in DATASETS:
-        raise KeyError(f"unknown toy dataset {name!r}; available: {', '.join(DATASETS)}")
+        raise KeyError(f"unknown toy dataset {name!r}; available: {', '.join([*DATASETS, *CE_DATASETS])}")
     ds = DATASETS[name](data_seed=data_seed) if n is None else DATASETS[name](n=n, data_seed=data_seed)
     if n is not None:
         ds = replace(ds, name=f"{ds.name}[N={n}]")
