@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, fields
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol, Sequence
 
@@ -24,7 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import metrics, stein
+from . import entropy, metrics, stein
 from .data.toy import ToyDataset
 from .nets import MLP, LinearHeadEnergy, SigmoidExpertEnergy
 
@@ -161,7 +162,7 @@ class _Base:
         # random numbers are drawn on the CPU from one seeded generator, then moved: a run gives the
         # same draws on every device
         self.device = torch.device(device)
-        self.methods = [method(name) for name, _ in self.members]
+        self.methods = [self._lookup(name) for name, _ in self.members]
         self.M, self.B = len(self.members), batch
         # every member trains on ds.data unless it has its own sample (Fig. 7: noise ratios, sizes);
         # all members are evaluated against ``ds`` (its clean reference sample and exact density)
@@ -176,8 +177,17 @@ class _Base:
         self.rng = torch.Generator().manual_seed(rng_seed)
         self.iteration = 0
         self._order, self._pos = None, 0
-        self._kxx = metrics.kernel_sum(ds.reference)
-        self._true_mesh = {n: ds.true_density_mesh(n) for n in {s.eval_mesh, s.final_mesh}}
+
+    def _lookup(self, name: str):
+        return method(name)
+
+    @cached_property
+    def _kxx(self) -> float:
+        return metrics.kernel_sum(self.ds.reference)
+
+    @cached_property
+    def _true_mesh(self) -> dict[int, torch.Tensor]:
+        return {n: self.ds.true_density_mesh(n) for n in {self.s.eval_mesh, self.s.final_mesh}}
 
     def coef(self, pred) -> torch.Tensor:
         """A per-member (M,) tensor from a predicate on the Method."""
@@ -471,18 +481,6 @@ class EnergyGANTrainer(_Base):
     def _load_extra(self, extra):
         self.gap = extra["gap"].to(self.device)
 
-    def knn_score(self, x: torch.Tensor) -> torch.Tensor:
-        r"""$d_i=(\mu_i-x_i)\oslash v_i$: mean of the $k$ nearest neighbours minus the point, over the per-coordinate
-        variance of the point and its neighbours — a score estimate of the sample density (spec B.2.1)."""
-        k = self.s.knn_k
-        dist = torch.cdist(x, x)
-        idx = dist.topk(k + 1, largest=False).indices                  # self first
-        nb = torch.gather(x[:, None].expand(-1, x.shape[1], -1, -1), 2,
-                          idx[..., None].expand(-1, -1, -1, x.shape[-1]))  # (M, B, k+1, d)
-        mu = nb[:, :, 1:].mean(2)
-        var = nb.var(2, unbiased=False) + 1e-8
-        return (mu - x) / var
-
     def step(self) -> dict[str, torch.Tensor]:
         s = self.s
         lo, hi = s.gap_window
@@ -497,7 +495,7 @@ class EnergyGANTrainer(_Base):
         self.opt_energy.step()
         e_gen = self.energy(fake).mean(1)
         with torch.no_grad():
-            d = self.knn_score(fake.detach())
+            d = entropy.knn_score(fake.detach(), self.s.knn_k)
         loss_g = e_gen + self.knn * (d * fake).sum(-1).mean(1) - self.bn * self.generator.bn_log_scales()
         self.opt_gen.zero_grad(set_to_none=True)
         (upd_g * loss_g).sum().backward(inputs=list(self.generator.parameters()))

@@ -79,3 +79,18 @@ def density_image(ax, density, canvas, title: str = "") -> None:
     ax.imshow(np.asarray(density, dtype=float), origin="lower", extent=(x0, x1, y0, y1), cmap="magma",
               aspect="equal", interpolation="nearest")
     ax.set(title=title, xticks=[], yticks=[])
+
+
+def energy_contours(ax, X, Y, energy, title: str = "") -> None:
+    r"""An energy on the mesh as Dai et al. draw it: pcolormesh plus white contours at 15 quadratically
+    spaced levels $\ell_i=\min+i^2(\max-\min)/15^2$, $i=0..14$ (spec B.6 CE-Fig1)."""
+    import numpy as np
+
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    e = np.asarray(energy, dtype=float).reshape(X.shape)
+    ax.pcolormesh(X, Y, e, shading="auto", cmap="viridis", rasterized=True)
+    lo, hi = e.min(), e.max()
+    if hi > lo:
+        ax.contour(X, Y, e, levels=lo + np.arange(15) ** 2 * (hi - lo) / 15**2, colors="white", linewidths=0.6,
+                   negative_linestyles="solid")
+    ax.set(title=title, xticks=[], yticks=[], aspect="equal")

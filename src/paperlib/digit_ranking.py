@@ -1,0 +1,322 @@
+r"""Digit-1 ranking by discriminator energy (Dai et al. 2017, Figs. 4, 5, 7 and 9; spec B.3.3, B.6).
+
+A DCGAN-style generator and discriminator (spec B.3.3, channel widths scaled by ``width``) are trained on
+images of the digit "1" as EGAN-Ent-NN (unit-normalised kNN entropy gradient in pixel space), EGAN-Const
+(the same trainer without it) and a GAN. A pool of 500 generated images (noise $U(-1,1)^{10}$) and 500
+held-out real ones is then ranked by each discriminator's energy, low energy (high density) first.
+Claim 8 is read from image statistics of the ranked *real* images (:func:`image_statistics`).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import methods as mt
+from .cache import Cache
+from .data import digits
+
+METHODS = ["EGAN-Ent-NN", "EGAN-Const", "GAN"]
+
+
+@dataclass(frozen=True)
+class DigitSettings:
+    """Spec B.3.3 (NIST code); ``width`` scales every channel count (1 = the paper)."""
+
+    source: str = "mnist"            # "mnist" (ships here: its test set) | "emnist" (NIST SD19 digits)
+    train_split: str = "test"        # the digit-1 images trained on (minus the held-out pool when shared)
+    pool_split: str = "test"         # where the 500 real images of the ranked pool come from
+    digit: int = 1
+    pool: int = 500
+    width: float = 1.0
+    batch: int = 200
+    epochs: int = 20
+    iterations: int = 0              # 0: epochs x batches per epoch; else the lr schedule is compressed
+    noise_dim: int = 10
+    lr: float = 1e-4                 # discriminator; Adam beta1 = 0
+    gen_lr_factor: float = 25.0
+    lr_decay: float = 0.8            # per epoch from epoch 1, floor 1e-7
+    lr_floor: float = 1e-7
+    knn_k: int = 20
+    knn_alpha: float = 0.02          # on the batch *sum* of unit vectors (weight alpha * B per mean)
+    gap_window: tuple = (-1.2, 0.1)
+    init_std: tuple = (0.05, 0.005)  # (conv, dense)
+    gan_lr: float = 2e-4             # [recon] the NIST GAN baseline is not released: DCGAN's Adam(2e-4, 0.5)
+    gan_beta1: float = 0.5
+    eval_every: int = 100
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> "DigitSettings":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in params.items() if k in names})
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _ch(s: DigitSettings, c: int) -> int:
+    return max(1, int(round(c * s.width)))
+
+
+class Generator(nn.Module):
+    """10 → dense 512·7·7 BN ReLU → deconv 4×4/2 256 BN ReLU → deconv 4×4/2 128 BN ReLU → deconv 3×3 1 → sigmoid."""
+
+    def __init__(self, s: DigitSettings):
+        super().__init__()
+        c0, c1, c2 = _ch(s, 512), _ch(s, 256), _ch(s, 128)
+        self.c0 = c0
+        self.dense = nn.Linear(s.noise_dim, c0 * 49, bias=False)
+        self.net = nn.Sequential(
+            nn.BatchNorm1d(c0 * 49), nn.ReLU(), nn.Unflatten(1, (c0, 7, 7)),
+            nn.ConvTranspose2d(c0, c1, 4, 2, 1, bias=False), nn.BatchNorm2d(c1), nn.ReLU(),
+            nn.ConvTranspose2d(c1, c2, 4, 2, 1, bias=False), nn.BatchNorm2d(c2), nn.ReLU(),
+            nn.ConvTranspose2d(c2, 1, 3, 1, 1), nn.Sigmoid())
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(self.dense(z))
+
+
+class Discriminator(nn.Module):
+    """conv 3×3 64 BN lReLU → conv 4×4/2 128 BN lReLU → conv 4×4/2 256 BN lReLU → flatten → linear energy."""
+
+    def __init__(self, s: DigitSettings):
+        super().__init__()
+        c0, c1, c2 = _ch(s, 64), _ch(s, 128), _ch(s, 256)
+        act = nn.LeakyReLU(0.2)
+        self.trunk = nn.Sequential(
+            nn.Conv2d(1, c0, 3, 1, 1, bias=False), nn.BatchNorm2d(c0), act,
+            nn.Conv2d(c0, c1, 4, 2, 1, bias=False), nn.BatchNorm2d(c1), act,
+            nn.Conv2d(c1, c2, 4, 2, 1, bias=False), nn.BatchNorm2d(c2), act, nn.Flatten())
+        self.head = nn.Linear(c2 * 49, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.trunk(x)).squeeze(-1)
+
+
+def _init(module: nn.Module, s: DigitSettings, seed: int) -> None:
+    g = torch.Generator().manual_seed(seed)
+    for m in module.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            std = s.init_std[1] if isinstance(m, nn.Linear) else s.init_std[0]
+            with torch.no_grad():
+                m.weight.copy_(torch.randn(m.weight.shape, generator=g) * std)
+                if m.bias is not None:
+                    m.bias.zero_()
+
+
+def knn_direction(x: torch.Tensor, k: int) -> torch.Tensor:
+    r"""$(\mu_i-x_i)/\|\mu_i-x_i\|$ for flattened images (eqs. 10-11, NIST code: unit-normalised, self excluded)."""
+    flat = x.flatten(1)
+    idx = torch.cdist(flat, flat).topk(k + 1, largest=False).indices[:, 1:]
+    d = flat[idx].mean(1) - flat
+    return (d / (d.norm(dim=1, keepdim=True) + 1e-12)).view_as(x)
+
+
+@dataclass
+class _Named:
+    name: str
+
+
+class DigitTrainer:
+    """One model (GAN or energy GAN) on digit images; the :class:`paperlib.methods.Trainer` protocol."""
+
+    def __init__(self, images: torch.Tensor, method: str, seed: int, s: DigitSettings, device: str = "cpu"):
+        if method not in METHODS:
+            raise KeyError(f"unknown method {method!r}; digit-ranking methods: {', '.join(METHODS)}")
+        if method == "EGAN-Ent-NN" and s.batch <= s.knn_k:
+            raise ValueError(f"EGAN-Ent-NN needs a batch larger than knn_k={s.knn_k} (its neighbours come from the "
+                             f"batch); got batch={s.batch}")
+        self.s, self.method, self.device = s, method, torch.device(device)
+        self.members, self.iteration = [(method, seed)], 0
+        self.ds = _Named(f"digit{s.digit}/{method}")
+        self.images = images
+        self.per_epoch = math.ceil(images.shape[0] / s.batch)
+        self.total = s.iterations or s.epochs * self.per_epoch
+        self.epoch_length = self.total / s.epochs             # the lr schedule follows the paper's epochs
+        self.G, self.D = Generator(s).to(self.device), Discriminator(s).to(self.device)
+        _init(self.G, s, 2 * seed), _init(self.D, s, 2 * seed + 1)
+        self.rng = torch.Generator().manual_seed(10_000 + seed)
+        if method == "GAN":
+            betas = (s.gan_beta1, 0.999)
+            self.opt_d = torch.optim.Adam(self.D.parameters(), lr=s.gan_lr, betas=betas)
+            self.opt_g = torch.optim.Adam(self.G.parameters(), lr=s.gan_lr, betas=betas)
+        else:
+            self.opt_d = torch.optim.Adam(self.D.parameters(), lr=s.lr, betas=(0.0, 0.999))
+            self.opt_g = torch.optim.Adam(self.G.parameters(), lr=s.gen_lr_factor * s.lr, betas=(0.0, 0.999))
+        self.alpha = s.knn_alpha if method == "EGAN-Ent-NN" else 0.0
+        self.gap = 0.0
+        self._order, self._pos = None, 0
+
+    def _batch(self) -> torch.Tensor:
+        n = self.images.shape[0]
+        if self._order is None or self._pos + self.s.batch > n:
+            self._order, self._pos = torch.randperm(n, generator=self.rng), 0
+        idx = self._order[self._pos:self._pos + self.s.batch]
+        self._pos += self.s.batch
+        return self.images[idx].to(self.device)
+
+    def _set_lr(self) -> None:
+        if self.method == "GAN":
+            return
+        epoch = int(self.iteration // self.epoch_length)
+        lr = max(self.s.lr_floor, self.s.lr * self.s.lr_decay ** epoch)
+        for g in self.opt_d.param_groups:
+            g["lr"] = lr
+        for g in self.opt_g.param_groups:
+            g["lr"] = self.s.gen_lr_factor * lr
+
+    def step(self) -> dict[str, torch.Tensor]:
+        s = self.s
+        self._set_lr()
+        real = self._batch()
+        z = torch.randn(real.shape[0], s.noise_dim, generator=self.rng).to(self.device)
+        fake = self.G(z)
+        if self.method == "GAN":   # P(real | x) = sigmoid(-c(x)); non-saturating generator loss
+            loss_d = F.softplus(self.D(real)).mean() + F.softplus(-self.D(fake.detach())).mean()
+            upd_d = upd_g = True
+        else:
+            loss_d = self.D(real).mean() - self.D(fake.detach()).mean()
+            lo, hi = s.gap_window
+            joint = self.iteration < self.epoch_length        # every step of epoch 0 is a joint step
+            upd_d, upd_g = joint or self.gap > lo, joint or self.gap < hi
+        if upd_d:
+            self.opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            self.opt_d.step()
+        if self.method == "GAN":
+            loss_g = F.softplus(self.D(fake)).mean()
+        else:
+            loss_g = self.D(fake).mean()
+            if self.alpha:
+                with torch.no_grad():
+                    d = knn_direction(fake.detach(), s.knn_k)
+                loss_g = loss_g + self.alpha * (d * fake).flatten(1).sum()   # batch sum, as the code
+        if upd_g:
+            self.opt_g.zero_grad(set_to_none=True)
+            loss_g.backward(inputs=list(self.G.parameters()))
+            self.opt_g.step()
+        self.gap = float(loss_d.detach())
+        self.iteration += 1
+        return {"discriminator": loss_d.detach().reshape(1), "generator": loss_g.detach().reshape(1)}
+
+    @torch.no_grad()
+    def energy(self, x: torch.Tensor, chunk: int = 500) -> torch.Tensor:
+        """Discriminator energy (eval-mode batch norm) of images (N, 1, 28, 28)."""
+        self.D.eval()
+        out = torch.cat([self.D(c.to(self.device)).cpu() for c in x.split(chunk)])
+        self.D.train()
+        return out
+
+    @torch.no_grad()
+    def generate(self, n: int, seed: int = 12345, uniform: bool = True) -> torch.Tensor:
+        """``n`` images from noise $U(-1,1)^{10}$ (the ranked figure) or $\\mathcal N(0,I)$ (training)."""
+        g = torch.Generator().manual_seed(seed)
+        z = torch.rand(n, self.s.noise_dim, generator=g) * 2 - 1 if uniform else torch.randn(n, self.s.noise_dim, generator=g)
+        self.G.eval()
+        out = self.G(z.to(self.device)).cpu()
+        self.G.train()
+        return out
+
+    def evaluate(self, final: bool = False) -> dict[str, np.ndarray]:
+        real = self.images[:500]
+        return {"energy_real": np.array([float(self.energy(real).mean())]),
+                "energy_generated": np.array([float(self.energy(self.generate(500, uniform=False)).mean())])}
+
+    def state_dict(self) -> dict:
+        return {"iteration": self.iteration, "gap": self.gap, "rng": self.rng.get_state(), "order": self._order,
+                "pos": self._pos, "G": self.G.state_dict(), "D": self.D.state_dict(),
+                "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict()}
+
+    def load_state_dict(self, st: dict) -> None:
+        self.iteration, self.gap, self._order, self._pos = st["iteration"], st["gap"], st["order"], st["pos"]
+        self.rng.set_state(st["rng"])
+        self.G.load_state_dict(st["G"]), self.D.load_state_dict(st["D"])
+        self.opt_g.load_state_dict(st["opt_g"]), self.opt_d.load_state_dict(st["opt_d"])
+
+
+# ------------------------------------------------------------------------------------------- data
+def data(s: DigitSettings, download: bool = False) -> dict[str, torch.Tensor]:
+    """Training images and the held-out real pool (disjoint when they come from one split)."""
+    train = digits.digit(s.digit, s.source, s.train_split, download=download)
+    if s.pool_split == s.train_split:
+        train, pool = digits.split_pool(train, s.pool, seed=0)
+    else:
+        pool_all = digits.digit(s.digit, s.source, s.pool_split, download=download)
+        pool = digits.split_pool(pool_all, s.pool, seed=0)[1]
+    return {"train": train, "pool": pool}
+
+
+# ------------------------------------------------------------------------------------------- runs
+def run(method: str, s: DigitSettings, seed: int = 0, cache: Cache | None = None, progress: bool = True,
+        device: str = "cpu", download: bool = False) -> dict:
+    """Train ``method`` (cached, checkpointed), then score the ranked pool: 500 generated + 500 real images."""
+    config = {"method": method, "seed": seed, "settings": s.as_dict()}
+
+    def compute(checkpoint):
+        d = data(s, download)
+        torch.manual_seed(seed)
+        trainer = DigitTrainer(d["train"], method, seed, s, device)
+        out = mt.fit(trainer, trainer.total, s.eval_every, checkpoint=checkpoint, checkpoint_every=200,
+                     progress=progress)
+        generated = trainer.generate(s.pool)
+        out.update(generated=generated, energy_generated=trainer.energy(generated),
+                   energy_real=trainer.energy(d["pool"]), iterations=trainer.total,
+                   samples=trainer.generate(64, seed=1, uniform=False))
+        return out
+
+    return (cache or Cache()).get_or_compute("ce-digit-run", config, compute, checkpoint=True)
+
+
+def mark_real(images: torch.Tensor) -> torch.Tensor:
+    """The code's frame for real images: a white corner bracket at the top right (spec B.6, CE-Fig4)."""
+    out = images.clone()
+    out[:, :, 0:2, 20:] = 1.0
+    out[:, :, 0:8, 26:28] = 1.0
+    return out
+
+
+def ranking(result: dict, pool: torch.Tensor) -> dict[str, torch.Tensor]:
+    """The pool sorted by energy, ascending: images (real ones marked), energies and an is-real mask."""
+    energy = torch.cat([result["energy_generated"], result["energy_real"]])
+    is_real = torch.cat([torch.zeros(len(result["energy_generated"]), dtype=torch.bool),
+                         torch.ones(len(result["energy_real"]), dtype=torch.bool)])
+    images = torch.cat([result["generated"], mark_real(pool)])
+    order = torch.argsort(energy)
+    return {"images": images[order], "energy": energy[order], "is_real": is_real[order], "order": order}
+
+
+def image_statistics(images: torch.Tensor, mean_image: torch.Tensor, reference_ink: float) -> dict[str, np.ndarray]:
+    r"""Per image: distance to the mean digit, ink mass, its departure from the training median, and slant.
+
+    Slant from the central image moments, $|\arctan(\mu_{11}/\mu_{02})|$ in degrees (0 = upright; the
+    shear that deskewing removes); ink mass $\sum_{ij}I_{ij}$ stands in for stroke thickness (spec B.6).
+    Written here because these are three lines of moment algebra, not a library routine.
+    """
+    x = images.double().flatten(1)
+    dist = (x - mean_image.double().flatten()).norm(dim=1)
+    img = images.double()[:, 0]
+    mass = img.sum((1, 2)).clamp_min(1e-9)
+    rows = torch.arange(28, dtype=torch.float64)[:, None]
+    cols = torch.arange(28, dtype=torch.float64)[None, :]
+    ry = (img * rows).sum((1, 2)) / mass
+    cx = (img * cols).sum((1, 2)) / mass
+    dy, dx = rows - ry[:, None, None], cols - cx[:, None, None]
+    mu11 = (img * dx * dy).sum((1, 2)) / mass
+    mu02 = (img * dy * dy).sum((1, 2)) / mass
+    slant = torch.rad2deg(torch.atan(mu11 / mu02)).abs()
+    return {"distance_to_mean": dist.numpy(), "ink": mass.numpy(), "ink_departure": (mass - reference_ink).abs().numpy(),
+            "slant": slant.numpy()}
+
+
+def rank_correlations(result: dict, pool: torch.Tensor, mean_image: torch.Tensor, reference_ink: float):
+    """Spearman correlation (and p-value) of the energy with each statistic over the 500 real pool images."""
+    from scipy.stats import spearmanr
+
+    st = image_statistics(pool, mean_image, reference_ink)
+    e = result["energy_real"].numpy()
+    return {k: spearmanr(e, v) for k, v in st.items()}
