@@ -69,3 +69,21 @@ def test_concurrent_writers_compute_once(tmp_path):
         assert p.exitcode == 0
     assert counter.read_text() == "x"
     assert {f.read_text() for f in out.iterdir()} == {"[7, 7, 7]"}
+
+
+def test_busy_entry_is_skipped_without_waiting(tmp_path):
+    """wait=False returns BUSY while another holder has the entry's lock, then computes once it is free."""
+    from filelock import FileLock
+
+    from paperlib.cache import BUSY, Cache, cache_key
+
+    cache = Cache(tmp_path)
+    key = cache_key("busy", {"a": 1})
+    cache._path(key).parent.mkdir(parents=True, exist_ok=True)
+    holder = FileLock(str(cache._path(key).with_suffix(".lock")))
+    calls = []
+    with holder:
+        assert cache.get_or_compute("busy", {"a": 1}, lambda: calls.append(1) or 42, wait=False) is BUSY
+    assert calls == []
+    assert cache.get_or_compute("busy", {"a": 1}, lambda: calls.append(1) or 42, wait=False) == 42
+    assert calls == [1]

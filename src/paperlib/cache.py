@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from . import paths
 from .io import atomic_write
@@ -48,6 +48,9 @@ def cache_key(name: str, config: Any) -> str:
     cfg = config.key() if hasattr(config, "key") else json.dumps(config, sort_keys=True, default=str)
     blob = json.dumps({"name": name, "config": cfg, "code": code_version()}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+BUSY = object()  # get_or_compute(wait=False): another process is computing this entry
 
 
 class Cache:
@@ -94,18 +97,26 @@ class Cache:
         """Where a long computation of (name, config) keeps its resumable checkpoint."""
         return self._path(cache_key(name, config)).with_suffix(".ckpt")
 
-    def get_or_compute(self, name: str, config: Any, compute: Callable[..., T], checkpoint: bool = False) -> T:
+    def get_or_compute(self, name: str, config: Any, compute: Callable[..., T], checkpoint: bool = False,
+                       wait: bool = True) -> T:
         """Return the cached value for (name, config), computing and storing it once.
 
         With ``checkpoint=True``, ``compute`` receives a checkpoint path to resume from after an
-        interruption; the checkpoint is deleted once the value is stored.
+        interruption; the checkpoint is deleted once the value is stored. With ``wait=False`` an
+        entry that another process is computing right now returns :data:`BUSY` instead of waiting
+        (so a caller with several independent entries can compute another one meanwhile).
         """
         key = cache_key(name, config)
         ok, value = self.load(key)
         if ok:
             return value
         self._path(key).parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(self._path(key).with_suffix(".lock"))):
+        lock = FileLock(str(self._path(key).with_suffix(".lock")))
+        try:
+            lock.acquire(timeout=-1 if wait else 0)
+        except Timeout:
+            return BUSY
+        try:
             ok, value = self.load(key)  # another process may have finished it meanwhile
             if ok:
                 return value
@@ -114,6 +125,8 @@ class Cache:
             self.store(key, value)
             ckpt.unlink(missing_ok=True)
             return value
+        finally:
+            lock.release()
 
 
 def cached(name: str, config: Any, compute: Callable[[], T], root: str | Path | None = None) -> T:

@@ -14,6 +14,7 @@ of 100,000 generated points) and $p_{disc}\propto e^{-c(x)}$ (the discriminator'
 """
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Sequence
 
@@ -23,7 +24,7 @@ import torch.nn.functional as F
 
 from . import entropy, metrics
 from . import methods as mt
-from .cache import Cache
+from .cache import BUSY, Cache
 from .data import toy
 from .nets import MLP, LinearHeadEnergy
 
@@ -354,8 +355,11 @@ class GANTrainer(_CEBase):
 
 # ------------------------------------------------------------------------------------------- runs
 def run(dataset: str, members: Sequence[tuple[str, int]], s: CESettings, cache: Cache | None = None,
-        progress: bool = True, device: str = "cpu") -> dict:
-    """Train ``members`` (all GAN, or all energy GANs) on ``dataset``; cached, checkpointed, resumable."""
+        progress: bool = True, device: str = "cpu", wait: bool = True) -> dict:
+    """Train ``members`` (all GAN, or all energy GANs) on ``dataset``; cached, checkpointed, resumable.
+
+    With ``wait=False`` a run that another process is training returns :data:`paperlib.cache.BUSY`.
+    """
     members = [tuple(m) for m in members]
     gan = {m for m, _ in members} == {"GAN"}
     iterations = s.gan_iterations if gan else s.iterations
@@ -373,24 +377,44 @@ def run(dataset: str, members: Sequence[tuple[str, int]], s: CESettings, cache: 
         out["iterations"] = iterations
         return out
 
-    return (cache or Cache()).get_or_compute("ce-synthetic-run", config, compute, checkpoint=True)
+    return (cache or Cache()).get_or_compute("ce-synthetic-run", config, compute, checkpoint=True, wait=wait)
 
 
 def suite(dataset: str, params: dict[str, Any], seed: int = 0, cache: Cache | None = None,
-          progress: bool = True, device: str = "cpu") -> dict:
-    """The four models of Table 2 on ``dataset`` with seeds ``seed .. seed+n_seeds-1`` (two cached runs)."""
+          progress: bool = True, device: str = "cpu", wait: bool = True) -> dict:
+    """The four models of Table 2 on ``dataset`` with seeds ``seed .. seed+n_seeds-1`` (two cached runs).
+
+    With ``wait=False``, runs that another process is training are skipped and BUSY is returned.
+    """
     s = settings(dataset, params)
     seeds = list(range(seed, seed + int(params.get("n_seeds", 1))))
-    egan = run(dataset, [(m, sd) for m in ENERGY_GANS for sd in seeds], s, cache, progress, device)
-    gan = run(dataset, [("GAN", sd) for sd in seeds], s, cache, progress, device)
-    return {"dataset": dataset, "settings": s, "runs": {"GAN": gan, "EGAN": egan},
-            "members": gan["members"] + egan["members"]}
+    runs = {"GAN": [("GAN", sd) for sd in seeds], "EGAN": [(m, sd) for m in ENERGY_GANS for sd in seeds]}
+    out = {k: run(dataset, mem, s, cache, progress, device, wait) for k, mem in runs.items()}
+    if any(r is BUSY for r in out.values()):
+        return BUSY
+    return {"dataset": dataset, "settings": s, "runs": out,
+            "members": out["GAN"]["members"] + out["EGAN"]["members"]}
 
 
 def suites(params: dict[str, Any], seed: int = 0, device: str = "cpu", cache: Cache | None = None,
            datasets: Sequence[str] | None = None) -> dict[str, dict]:
-    """:func:`suite` on every dataset (what Figs. 2, 3, 8 and Table 2 read)."""
-    return {d: suite(d, params, seed=seed, cache=cache, device=device) for d in (datasets or DATASETS)}
+    """:func:`suite` on every dataset (what Figs. 2, 3, 8 and Table 2 read).
+
+    Pages executed in parallel share these runs: a run another page is training is skipped and
+    revisited, so two pages train two different runs instead of waiting on the same one.
+    """
+    todo = list(datasets or DATASETS)
+    done: dict[str, dict] = {}
+    while todo:
+        progressed = False
+        for d in list(todo):
+            r = suite(d, params, seed=seed, cache=cache, device=device, wait=len(todo) == 1)
+            if r is not BUSY:
+                done[d], progressed = r, True
+                todo.remove(d)
+        if todo and not progressed:
+            time.sleep(5)   # every remaining run is being trained by another page
+    return {d: done[d] for d in (datasets or DATASETS)}
 
 
 def member(result: dict, method: str, seed: int | None = None) -> tuple[dict, int]:

@@ -72,7 +72,7 @@ def _environ(**values: str):
 
 
 def execute_notebook(src: Path, dest: Path, parameters: dict[str, Any], results_dest: Path,
-                     stage_root: Path, cwd: Path, timeout: int | None = None) -> float:
+                     stage_root: Path, cwd: Path, timeout: int | None = None, threads: int | None = None) -> float:
     """papermill ``src`` -> staging -> gate -> atomic move to ``dest`` (+ results files).
 
     Raises ``ExecutionFailed`` and leaves ``dest`` and ``results_dest`` untouched on any error.
@@ -89,6 +89,8 @@ def execute_notebook(src: Path, dest: Path, parameters: dict[str, Any], results_
         # this interpreter (a stale user-level kernelspec must not pick another Python).
         env = {"PAPERLIB_RESULTS": str(staged_results),
                "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
+        if threads:  # parallel pages share the cores instead of each starting one thread per core
+            env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
         with _environ(**env):
             try:
                 pm.execute_notebook(str(src), str(staged_nb), parameters=parameters, kernel_name="python3",
@@ -139,13 +141,14 @@ def is_stale(it: Item, profile: str, seed: int, book: Path | None = None, result
 
 
 def _run_one(item_id: str, profile: str, seed: int, device: str, params: dict[str, Any],
-             book: str, results: str, timeout: int | None) -> RunReport:
+             book: str, results: str, timeout: int | None, threads: int | None = None) -> RunReport:
     it = lookup_item(item_id)
     root = paths.project_root() or Path.cwd()
     dest = executed_path(it, Path(book))
     parameters = {"profile": profile, "seed": seed, "device": device, **params}
     try:
-        secs = execute_notebook(it.notebook, dest, parameters, Path(results), root / "_stage", root, timeout)
+        secs = execute_notebook(it.notebook, dest, parameters, Path(results), root / "_stage", root, timeout,
+                                threads)
         return RunReport(item_id, True, secs, str(dest))
     except ExecutionFailed as exc:
         return RunReport(item_id, False, 0.0, error=str(exc))
@@ -175,5 +178,6 @@ def run_items(item_ids: Iterable[str], profile: str = "cpu", seed: int = 0, devi
     args = [(i, profile, seed, device, own[i], str(book), str(results), timeout) for i in ids]
     if jobs <= 1 or len(args) <= 1:
         return [_run_one(*a) for a in args]
+    threads = max(1, (os.cpu_count() or 1) // jobs)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_run_one, *zip(*args)))
+        return list(pool.map(_run_one, *zip(*args), [threads] * len(args)))
