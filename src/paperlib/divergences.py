@@ -1,0 +1,212 @@
+r"""Divergences between distributions, from samples and in closed form (GEBM / KALE chapter; spec A.0.1-A.0.2).
+
+* MMD (biased V- and unbiased U-statistic) and its witness function;
+* KL and JS: closed forms for Gaussians, and on densities tabulated on a grid;
+* the Fenchel / Nguyen-Wainwright-Jordan variational bound of KL, in the talk's form;
+* KALE in both conventions, its penalised RKHS problem solved **exactly** through its convex dual (the
+  dual variables are the importance weights of the Q-sample), and a neural (MLP) witness.
+
+KALE conventions (spec A.0.2). *Flow* (KALE-flow paper and code, the default here):
+$\mathrm{KALE}_\lambda(P\|Q)=(1+\lambda)\max_h\{1+\int h\,dP-\int e^h\,dQ-\tfrac\lambda2\|h\|^2_{\mathcal H}\}$, which tends to
+$\tfrac12\mathrm{MMD}^2$ as $\lambda\to\infty$ and to $\mathrm{KL}(P\|Q)$ as $\lambda\to0$. *Talk* (Gretton's slides, GEBM paper):
+$\sup_f\{-\mathbb E_Pf-\mathbb E_Qe^{-f}+1\}$ with the same penalty and $f=-h$, i.e. the flow value divided by $1+\lambda$.
+
+Kernels follow the KALE-flow code: $k(x,y)=\exp(-\|x-y\|^2/\sigma)$ with $\sigma$ a *squared* length-scale and
+no factor 2 (a textbook bandwidth $\ell$ is $\sigma=2\ell^2$).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import torch
+
+__all__ = ["gaussian_kernel", "median_sigma", "mmd2", "mmd", "mmd2_gaussians", "mmd_witness", "kl_gaussian", "kl_grid", "js_grid",
+           "kl_lower_bound", "KaleResult", "kale", "kale_neural", "CONVENTIONS"]
+
+CONVENTIONS = ("flow", "talk")
+
+
+def _2d(x) -> torch.Tensor:
+    x = torch.as_tensor(x, dtype=torch.float64)
+    return x[:, None] if x.ndim == 1 else x
+
+
+def gaussian_kernel(x, y, sigma: float = 1.0) -> torch.Tensor:
+    r"""$k(x,y)=\exp(-\|x-y\|^2/\sigma)$ between the rows of ``x`` (n, d) and ``y`` (m, d) (1-D input: d = 1)."""
+    x, y = _2d(x), _2d(y)
+    return torch.exp(-torch.cdist(x, y).pow(2) / sigma)
+
+
+def median_sigma(x, y) -> float:
+    r"""The median heuristic in this convention: $\sigma=\mathrm{median}\|z_i-z_j\|^2$ over the pooled sample."""
+    z = torch.cat([_2d(x), _2d(y)])
+    d2 = torch.cdist(z, z).pow(2)
+    return float(d2[torch.triu_indices(len(z), len(z), 1).unbind()].median())
+
+
+def mmd2(x, y, sigma: float = 1.0, unbiased: bool = False) -> float:
+    r"""$\widehat{\mathrm{MMD}}^2$: V-statistic $\overline{K_{XX}}+\overline{K_{YY}}-2\overline{K_{XY}}$, or the U-statistic
+    (diagonals of $K_{XX}$, $K_{YY}$ left out), which is unbiased and may be negative."""
+    kxx, kyy, kxy = gaussian_kernel(x, x, sigma), gaussian_kernel(y, y, sigma), gaussian_kernel(x, y, sigma)
+    if not unbiased:
+        return float(kxx.mean() + kyy.mean() - 2 * kxy.mean())
+    n, m = len(kxx), len(kyy)
+    return float((kxx.sum() - kxx.trace()) / (n * (n - 1)) + (kyy.sum() - kyy.trace()) / (m * (m - 1))
+                 - 2 * kxy.mean())
+
+
+def mmd(x, y, sigma: float = 1.0) -> float:
+    r"""$\mathrm{MMD}=\|\mu_P-\mu_Q\|_{\mathcal H}$ (square root of the V-statistic), as the slides' sup definition."""
+    return math.sqrt(max(mmd2(x, y, sigma), 0.0))
+
+
+def mmd2_gaussians(mu_p: float, var_p: float, mu_q: float, var_q: float, sigma: float = 1.0) -> float:
+    r"""Population $\mathrm{MMD}^2$ of two 1-D Gaussians for $k=e^{-(x-y)^2/\sigma}$, using
+    $\mathbb E\,k(X,Y)=\sqrt{\sigma/(\sigma+2(s^2+t^2))}\,e^{-(a-b)^2/(\sigma+2(s^2+t^2))}$ for $X\sim\mathcal N(a,s^2)$, $Y\sim\mathcal N(b,t^2)$
+    independent (the reference the estimators converge to)."""
+    def ek(a, s2, b, t2):
+        v = sigma + 2 * (s2 + t2)
+        return math.sqrt(sigma / v) * math.exp(-((a - b) ** 2) / v)
+
+    return ek(mu_p, var_p, mu_p, var_p) + ek(mu_q, var_q, mu_q, var_q) - 2 * ek(mu_p, var_p, mu_q, var_q)
+
+
+def mmd_witness(x, y, t, sigma: float = 1.0, normalise: bool = True) -> torch.Tensor:
+    r"""Witness $f^*(t)\propto\frac1n\sum_ik(x_i,t)-\frac1m\sum_jk(y_j,t)$ at points ``t``; with ``normalise`` it has unit
+    RKHS norm, so that $\mathbb E_Pf^*-\mathbb E_Qf^*=\mathrm{MMD}$ (``x`` ~ P, ``y`` ~ Q)."""
+    f = gaussian_kernel(t, x, sigma).mean(1) - gaussian_kernel(t, y, sigma).mean(1)
+    if normalise:
+        f = f / max(mmd(x, y, sigma), 1e-300)
+    return f
+
+
+def kl_gaussian(mu_p, cov_p, mu_q, cov_q) -> float:
+    r"""$\mathrm{KL}(\mathcal N(\mu_p,\Sigma_p)\|\mathcal N(\mu_q,\Sigma_q))=\tfrac12[\mathrm{tr}(\Sigma_q^{-1}\Sigma_p)+(\mu_q-\mu_p)^\top\Sigma_q^{-1}(\mu_q-\mu_p)-d+\log\frac{|\Sigma_q|}{|\Sigma_p|}]$.
+
+    Scalars are read as 1-D means and variances.
+    """
+    mp, mq = np.atleast_1d(np.asarray(mu_p, float)), np.atleast_1d(np.asarray(mu_q, float))
+    sp, sq = np.atleast_2d(np.asarray(cov_p, float)), np.atleast_2d(np.asarray(cov_q, float))
+    d = len(mp)
+    iq = np.linalg.inv(sq)
+    diff = mq - mp
+    return float(0.5 * (np.trace(iq @ sp) + diff @ iq @ diff - d + np.linalg.slogdet(sq)[1] - np.linalg.slogdet(sp)[1]))
+
+
+def kl_grid(p, q, cell: float = 1.0) -> float:
+    r"""$\int p\log(p/q)$ for densities tabulated on a regular grid (cell volume ``cell``); $+\infty$ when $q=0<p$."""
+    p, q = np.asarray(p, float), np.asarray(q, float)
+    on = p > 0
+    if np.any(q[on] <= 0):
+        return math.inf
+    return float(np.sum(p[on] * np.log(p[on] / q[on])) * cell)
+
+
+def js_grid(p, q, cell: float = 1.0) -> float:
+    r"""$\mathrm{JS}=\tfrac12\mathrm{KL}(P\|M)+\tfrac12\mathrm{KL}(Q\|M)$, $M=\tfrac12(P+Q)$; at most $\log2$ (disjoint supports)."""
+    p, q = np.asarray(p, float), np.asarray(q, float)
+    m = 0.5 * (p + q)
+    return 0.5 * kl_grid(p, m, cell) + 0.5 * kl_grid(q, m, cell)
+
+
+def kl_lower_bound(f_p, f_q) -> float:
+    r"""The talk's variational bound of KL (Nguyen-Wainwright-Jordan, after $f\mapsto1-f$):
+    $\mathrm{KL}(P\|Q)\ge-\frac1n\sum_if(x_i)+1-\frac1m\sum_je^{-f(y_j)}$ for any $f$, evaluated at $f(x_i)$, $x_i\sim P$, and
+    $f(y_j)$, $y_j\sim Q$; tight at $f=-\log(p/q)$ in expectation."""
+    f_p, f_q = torch.as_tensor(f_p, dtype=torch.float64), torch.as_tensor(f_q, dtype=torch.float64)
+    return float(-f_p.mean() + 1 - torch.exp(-f_q).mean())
+
+
+@dataclass
+class KaleResult:
+    """The solved KALE problem: value, both sides of the duality, and the optimal witness $h^*$."""
+
+    value: float                 # in the requested convention
+    primal: float                # flow convention, from h*
+    dual: float                  # flow convention, (1 + lambda)(1 + J(alpha*))
+    alpha: np.ndarray            # dual variables = importance weights of the Q-sample, n alpha_i = e^{h*(x_i)}
+    lam: float
+    sigma: float
+    convention: str
+    witness: Callable[[torch.Tensor], torch.Tensor]   # t -> h*(t)
+    iterations: int
+
+
+def kale(p_samples, q_samples, lam: float = 1.0, sigma: float = 1.0, convention: str = "flow",
+         alpha0: np.ndarray | None = None, tol: float = 1e-10) -> KaleResult:
+    r"""$\mathrm{KALE}_\lambda(P\|Q)$ with the penalised Gaussian-RKHS witness, solved exactly (spec A.0.2-3).
+
+    With $x_{1..n}\sim Q$, $y_{1..m}\sim P$ and $b_i=\frac1m\sum_jk(x_i,y_j)$, the dual is the smooth convex problem
+    $\min_{\alpha>0}J(\alpha)=\sum_i[\alpha_i\log(n\alpha_i)-\alpha_i]+\frac1{2\lambda}(\alpha^\top K_{xx}\alpha-2\alpha^\top b+\overline{K_{yy}})$,
+    solved by L-BFGS-B (warm start ``alpha0``); $h^*=\frac1\lambda(\frac1m\sum_jk(y_j,\cdot)-\sum_i\alpha_ik(x_i,\cdot))$ and
+    $\mathrm{KALE}_\lambda=(1+\lambda)(1+J(\alpha^*))$. The primal value from $h^*$ is returned too: strong duality makes them
+    equal (a test checks it). scipy's L-BFGS-B rather than the repository's Newton / Lambert-W solvers: the
+    problem is small (n ≤ a few thousand) and smooth, and one solver is enough.
+    """
+    from scipy.optimize import minimize
+
+    if convention not in CONVENTIONS:
+        raise ValueError(f"unknown KALE convention {convention!r}; choose from {CONVENTIONS}")
+    if lam <= 0:
+        raise ValueError(f"lambda must be positive, got {lam}")
+    y, x = _2d(p_samples), _2d(q_samples)
+    n = len(x)
+    kxx = gaussian_kernel(x, x, sigma).numpy()
+    b = gaussian_kernel(x, y, sigma).mean(1).numpy()
+    kyy = float(gaussian_kernel(y, y, sigma).mean())
+
+    def J(a):
+        quad = a @ kxx @ a - 2 * a @ b + kyy
+        val = np.sum(a * np.log(n * a) - a) + quad / (2 * lam)
+        grad = np.log(n * a) + (kxx @ a - b) / lam
+        return val, grad
+
+    a0 = np.full(n, 1.0 / n) if alpha0 is None else np.clip(np.asarray(alpha0, float), 1e-12, None)
+    res = minimize(J, a0, jac=True, method="L-BFGS-B", bounds=[(1e-300, None)] * n,
+                   options={"maxiter": 10_000, "ftol": tol, "gtol": tol})
+    a = res.x
+    dual = (1 + lam) * (1 + J(a)[0])
+
+    def witness(t):
+        t = _2d(t)
+        return (gaussian_kernel(t, y, sigma).mean(1) - gaussian_kernel(t, x, sigma) @ torch.as_tensor(a)) / lam
+
+    h_y, h_x = witness(y), witness(x)
+    norm2 = (kyy - 2 * a @ b + a @ kxx @ a) / lam**2
+    primal = (1 + lam) * float(1 + h_y.mean() - torch.exp(h_x).mean() - lam / 2 * norm2)
+    value = dual if convention == "flow" else dual / (1 + lam)
+    return KaleResult(value, primal, dual, a, lam, sigma, convention, witness, int(res.nit))
+
+
+def kale_neural(p_samples, q_samples, lam: float = 1e-3, hidden: int = 64, steps: int = 2000, lr: float = 1e-3,
+                seed: int = 0, convention: str = "flow") -> tuple[float, torch.nn.Module]:
+    r"""KALE with an MLP witness $h$ (2 hidden tanh layers): maximise $1+\overline{h(y)}-\overline{e^{h(x)}}-\frac\lambda2\|\theta\|^2$
+    by Adam, the squared weight norm standing in for the RKHS norm (spec A.0.2, "neural" version).
+    Returns (value in the requested convention, the trained witness)."""
+    if convention not in CONVENTIONS:
+        raise ValueError(f"unknown KALE convention {convention!r}; choose from {CONVENTIONS}")
+    y, x = _2d(p_samples).float(), _2d(q_samples).float()
+    g = torch.Generator().manual_seed(seed)
+    d = y.shape[1]
+    net = torch.nn.Sequential(torch.nn.Linear(d, hidden), torch.nn.Tanh(), torch.nn.Linear(hidden, hidden),
+                              torch.nn.Tanh(), torch.nn.Linear(hidden, 1))
+    with torch.no_grad():
+        for p in net.parameters():
+            p.copy_(torch.randn(p.shape, generator=g) * (0.0 if p.ndim == 1 else 1.0 / math.sqrt(p.shape[-1])))
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+
+    def objective():
+        reg = sum((p**2).sum() for p in net.parameters())
+        return 1 + net(y).mean() - torch.exp(net(x)).mean() - lam / 2 * reg
+
+    for _ in range(steps):
+        opt.zero_grad()
+        (-objective()).backward()
+        opt.step()
+    with torch.no_grad():
+        val = float(objective())
+    val = (1 + lam) * val if convention == "flow" else val
+    return val, net
