@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 __all__ = ["gaussian_kernel", "median_sigma", "mmd2", "mmd", "mmd2_gaussians", "mmd_witness", "kl_gaussian", "kl_grid", "js_grid",
-           "kl_lower_bound", "KaleResult", "kale", "kale_neural", "CONVENTIONS"]
+           "kl_lower_bound", "KaleResult", "solve_kale_dual", "kale", "kale_neural", "CONVENTIONS"]
 
 CONVENTIONS = ("flow", "talk")
 
@@ -135,50 +135,72 @@ class KaleResult:
     iterations: int
 
 
+def solve_kale_dual(kxx: torch.Tensor, b: torch.Tensor, kyy: float, lam: float, alpha0: torch.Tensor | None = None,
+                    tol: float = 1e-10, max_iter: int = 200) -> tuple[torch.Tensor, float, int]:
+    r"""$\arg\min_{\alpha>0}J(\alpha)$, $J=\sum_i[\alpha_i\log(n\alpha_i)-\alpha_i]+\frac1{2\lambda}(\alpha^\top K\alpha-2\alpha^\top b+\overline{K_{yy}})$,
+    by damped Newton with a backtracking (Armijo) line search that keeps $\alpha>0$, as the KALE-flow code does.
+
+    $\nabla J=\log(n\alpha)+(K\alpha-b)/\lambda$, $\nabla^2J=\operatorname{diag}(1/\alpha)+K/\lambda$ (positive definite). Stops when the
+    Newton decrement $\tfrac12\nabla J^\top H^{-1}\nabla J$ falls below ``tol``. Returns $(\alpha^*, J(\alpha^*), \text{iterations})$.
+    Written here (no library solves this small, structured convex problem) in torch, so a particle flow
+    warm-starts it on its own device every step.
+    """
+    n = kxx.shape[0]
+    a = torch.full((n,), 1.0 / n, dtype=kxx.dtype, device=kxx.device) if alpha0 is None else alpha0.clamp_min(1e-12)
+
+    def J(a):
+        return float((a * torch.log(n * a) - a).sum() + (a @ kxx @ a - 2 * a @ b + kyy) / (2 * lam))
+
+    f = J(a)
+    for it in range(1, max_iter + 1):
+        grad = torch.log(n * a) + (kxx @ a - b) / lam
+        hess = kxx / lam + torch.diag(1.0 / a)
+        step = torch.linalg.solve(hess, grad)
+        decrement = float(grad @ step) / 2
+        if decrement < tol:
+            return a, f, it
+        t = 1.0
+        while bool((a - t * step <= 0).any()):           # stay inside alpha > 0
+            t *= 0.8
+        while True:                                      # Armijo: J(a - t s) <= J(a) - 0.4 t grad.s
+            f_new = J(a - t * step)
+            if f_new <= f - 0.4 * t * 2 * decrement or t < 1e-12:
+                break
+            t *= 0.8
+        a, f = a - t * step, f_new
+    return a, f, max_iter
+
+
 def kale(p_samples, q_samples, lam: float = 1.0, sigma: float = 1.0, convention: str = "flow",
-         alpha0: np.ndarray | None = None, tol: float = 1e-10) -> KaleResult:
+         alpha0=None, tol: float = 1e-10) -> KaleResult:
     r"""$\mathrm{KALE}_\lambda(P\|Q)$ with the penalised Gaussian-RKHS witness, solved exactly (spec A.0.2-3).
 
     With $x_{1..n}\sim Q$, $y_{1..m}\sim P$ and $b_i=\frac1m\sum_jk(x_i,y_j)$, the dual is the smooth convex problem
-    $\min_{\alpha>0}J(\alpha)=\sum_i[\alpha_i\log(n\alpha_i)-\alpha_i]+\frac1{2\lambda}(\alpha^\top K_{xx}\alpha-2\alpha^\top b+\overline{K_{yy}})$,
-    solved by L-BFGS-B (warm start ``alpha0``); $h^*=\frac1\lambda(\frac1m\sum_jk(y_j,\cdot)-\sum_i\alpha_ik(x_i,\cdot))$ and
-    $\mathrm{KALE}_\lambda=(1+\lambda)(1+J(\alpha^*))$. The primal value from $h^*$ is returned too: strong duality makes them
-    equal (a test checks it). scipy's L-BFGS-B rather than the repository's Newton / Lambert-W solvers: the
-    problem is small (n ≤ a few thousand) and smooth, and one solver is enough.
+    $\min_{\alpha>0}J(\alpha)$ of :func:`solve_kale_dual` (warm start ``alpha0``);
+    $h^*=\frac1\lambda(\frac1m\sum_jk(y_j,\cdot)-\sum_i\alpha_ik(x_i,\cdot))$ and $\mathrm{KALE}_\lambda=(1+\lambda)(1+J(\alpha^*))$.
+    The primal value from $h^*$ is returned too: strong duality makes them equal (a test checks it).
     """
-    from scipy.optimize import minimize
-
     if convention not in CONVENTIONS:
         raise ValueError(f"unknown KALE convention {convention!r}; choose from {CONVENTIONS}")
     if lam <= 0:
         raise ValueError(f"lambda must be positive, got {lam}")
     y, x = _2d(p_samples), _2d(q_samples)
-    n = len(x)
-    kxx = gaussian_kernel(x, x, sigma).numpy()
-    b = gaussian_kernel(x, y, sigma).mean(1).numpy()
+    kxx = gaussian_kernel(x, x, sigma)
+    b = gaussian_kernel(x, y, sigma).mean(1)
     kyy = float(gaussian_kernel(y, y, sigma).mean())
-
-    def J(a):
-        quad = a @ kxx @ a - 2 * a @ b + kyy
-        val = np.sum(a * np.log(n * a) - a) + quad / (2 * lam)
-        grad = np.log(n * a) + (kxx @ a - b) / lam
-        return val, grad
-
-    a0 = np.full(n, 1.0 / n) if alpha0 is None else np.clip(np.asarray(alpha0, float), 1e-12, None)
-    res = minimize(J, a0, jac=True, method="L-BFGS-B", bounds=[(1e-300, None)] * n,
-                   options={"maxiter": 10_000, "ftol": tol, "gtol": tol})
-    a = res.x
-    dual = (1 + lam) * (1 + J(a)[0])
+    a0 = None if alpha0 is None else torch.as_tensor(np.asarray(alpha0), dtype=torch.float64)
+    a, j, iters = solve_kale_dual(kxx, b, kyy, lam, a0, tol)
+    dual = (1 + lam) * (1 + j)
 
     def witness(t):
         t = _2d(t)
-        return (gaussian_kernel(t, y, sigma).mean(1) - gaussian_kernel(t, x, sigma) @ torch.as_tensor(a)) / lam
+        return (gaussian_kernel(t, y, sigma).mean(1) - gaussian_kernel(t, x, sigma) @ a) / lam
 
     h_y, h_x = witness(y), witness(x)
-    norm2 = (kyy - 2 * a @ b + a @ kxx @ a) / lam**2
+    norm2 = float(kyy - 2 * a @ b + a @ kxx @ a) / lam**2
     primal = (1 + lam) * float(1 + h_y.mean() - torch.exp(h_x).mean() - lam / 2 * norm2)
     value = dual if convention == "flow" else dual / (1 + lam)
-    return KaleResult(value, primal, dual, a, lam, sigma, convention, witness, int(res.nit))
+    return KaleResult(value, primal, dual, a.numpy(), lam, sigma, convention, witness, iters)
 
 
 def kale_neural(p_samples, q_samples, lam: float = 1e-3, hidden: int = 64, steps: int = 2000, lr: float = 1e-3,

@@ -1,0 +1,62 @@
+"""Particle flows: kernel gradients, the KALE flow's MMD limit, ULA, and the MoG setup."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from paperlib import flows
+from paperlib.cache import Cache
+
+
+def test_kernel_gradient_matches_autograd():
+    g = torch.Generator().manual_seed(0)
+    z, c, w = torch.randn(7, 2, generator=g, dtype=torch.float64), torch.randn(5, 2, generator=g, dtype=torch.float64), \
+        torch.rand(5, generator=g, dtype=torch.float64)
+    zr = z.clone().requires_grad_(True)
+    (auto,) = torch.autograd.grad((torch.exp(-torch.cdist(zr, c) ** 2 / 0.7) @ w).sum(), zr)
+    assert torch.allclose(flows.kernel_gradient(z, c, w, 0.7), auto, atol=1e-10)
+
+
+def test_kale_flow_at_large_lambda_is_the_mmd_flow():
+    """KALE_lambda -> 1/2 MMD^2 as lambda -> inf, and so do the flows (same steps, same particles)."""
+    _, x, y0 = flows.mog_square(60, 60)
+    a = flows.kale_flow(y0, x, lam=1e5, sigma=0.5, lr=5e-3, steps=30, snapshots=3)
+    b = flows.mmd_flow(y0, x, sigma=0.5, lr=5e-3, steps=30, snapshots=3)
+    assert torch.allclose(a.trajectory, b.trajectory, atol=1e-4)
+    assert a.loss == pytest.approx(b.loss, rel=1e-3)
+    assert b.loss[-1] < b.loss[0] and a.iterations.tolist() == [0, 10, 20, 30]
+
+
+def test_kale_flow_decreases_kale_and_noise_is_seeded():
+    _, x, y0 = flows.mog_square(60, 60)
+    r = flows.kale_flow(y0, x, lam=0.1, sigma=0.5, lr=1e-2, steps=40, snapshots=4)
+    assert r.loss[-1] < r.loss[0]
+    n1 = flows.kale_flow(y0, x, lam=0.1, sigma=0.5, lr=1e-2, steps=5, noise=0.3, seed=3)
+    n2 = flows.kale_flow(y0, x, lam=0.1, sigma=0.5, lr=1e-2, steps=5, noise=0.3, seed=3)
+    assert torch.equal(n1.trajectory, n2.trajectory)
+
+
+def test_ula_reaches_a_gaussian_target():
+    y0 = torch.zeros(4000, 1, dtype=torch.float64)
+    r = flows.ula_flow(y0, lambda y: -(y - 2.0) / 0.25, step=0.01, steps=400, snapshots=1)
+    end = r.trajectory[-1]
+    # ULA's stationary variance for this step: 0.25 / (1 - 0.01 / (2 * 0.25)) = 0.2551
+    assert float(end.mean()) == pytest.approx(2.0, abs=0.03)
+    assert float(end.var()) == pytest.approx(0.25 / (1 - 0.02), rel=0.08)
+
+
+def test_sinkhorn_is_zero_on_identical_clouds_and_grows_with_shift():
+    _, x, _ = flows.mog_square(80, 10)
+    assert flows.sinkhorn(x, x) < flows.sinkhorn(x, x + 0.5) < flows.sinkhorn(x, x + 1.0)
+
+
+def test_cached_flow_runs_once(tmp_path):
+    _, x, y0 = flows.mog_square(30, 30)
+    params = {"sigma": 0.5, "lr": 1e-2, "steps": 5, "snapshots": 5}
+    a = flows.cached_flow("mmd", params, x, y0, cache=Cache(tmp_path))
+    b = flows.cached_flow("mmd", params, x, y0, cache=Cache(tmp_path))
+    assert torch.equal(a.trajectory, b.trajectory) and a.seconds == b.seconds
+    with pytest.raises(KeyError, match="unknown flow"):
+        flows.cached_flow("sinkhorn", params, x, y0, cache=Cache(tmp_path))
