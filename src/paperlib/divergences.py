@@ -23,7 +23,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-__all__ = ["gaussian_kernel", "median_sigma", "mmd2", "mmd", "mmd2_gaussians", "mmd_witness", "kl_gaussian", "kl_grid", "js_grid",
+__all__ = ["gaussian_kernel", "median_sigma", "mmd2", "mmd2_weighted", "mmd", "mmd2_gaussians", "mmd_witness", "kl_gaussian", "kl_grid", "js_grid",
            "kl_lower_bound", "KaleResult", "solve_kale_dual", "kale", "kale_neural", "CONVENTIONS"]
 
 CONVENTIONS = ("flow", "talk")
@@ -56,6 +56,17 @@ def mmd2(x, y, sigma: float = 1.0, unbiased: bool = False) -> float:
     n, m = len(kxx), len(kyy)
     return float((kxx.sum() - kxx.trace()) / (n * (n - 1)) + (kyy.sum() - kyy.trace()) / (m * (m - 1))
                  - 2 * kxy.mean())
+
+
+def mmd2_weighted(x, y, wx=None, wy=None, sigma: float = 1.0) -> float:
+    r"""$\|\sum_iw^x_ik(x_i,\cdot)-\sum_jw^y_jk(y_j,\cdot)\|^2$ for weighted samples (weights normalised to 1; uniform
+    when omitted): the MMD of a reweighted (importance-sampled) model to the data."""
+    x, y = _2d(x), _2d(y)
+    wx = torch.full((len(x),), 1 / len(x), dtype=torch.float64) if wx is None else torch.as_tensor(wx, dtype=torch.float64)
+    wy = torch.full((len(y),), 1 / len(y), dtype=torch.float64) if wy is None else torch.as_tensor(wy, dtype=torch.float64)
+    wx, wy = wx / wx.sum(), wy / wy.sum()
+    return float(wx @ gaussian_kernel(x, x, sigma) @ wx + wy @ gaussian_kernel(y, y, sigma) @ wy
+                 - 2 * wx @ gaussian_kernel(x, y, sigma) @ wy)
 
 
 def mmd(x, y, sigma: float = 1.0) -> float:
