@@ -155,3 +155,45 @@ def cached_flow(kind: str, params: dict, x: torch.Tensor, y0: torch.Tensor, cach
         raise KeyError(f"unknown flow {kind!r}; choose mmd, kale or ula")
 
     return (cache or Cache()).get_or_compute("particle-flow", config, compute)
+
+
+def three_rings(per_ring: int = 80, m: int = 240, radius: float = 0.3, seed: int = 42):
+    r"""Target: three circles of radius ``radius`` (``per_ring`` equally spaced points each) centred at (0, 0),
+    (0, -0.75), (0, -1.5); source: ``m`` points of $\mathcal N((0,-0.3), 0.01^2I)$ (KALE-flow paper, spec A.16).
+    Returns (target, source, ring centres)."""
+    g = torch.Generator().manual_seed(seed)
+    centres = torch.tensor([[0.0, 0.0], [0.0, -2.5 * radius], [0.0, -5.0 * radius]], dtype=torch.float64)
+    phi = 2 * math.pi * torch.arange(per_ring, dtype=torch.float64) / per_ring
+    circle = radius * torch.stack([torch.cos(phi), torch.sin(phi)], 1)
+    x = torch.cat([c + circle for c in centres])
+    y0 = torch.tensor([0.0, -0.3], dtype=torch.float64) + 0.01 * torch.randn(m, 2, generator=g, dtype=torch.float64)
+    return x, y0, centres
+
+
+def heart_and_spiral(n: int = 2000, seed: int = 42):
+    r"""Source: ``n`` points filling the heart $x=16\sin^3t$, $y=13\cos t-5\cos2t-2\cos3t-\cos4t$; target: ``n`` points
+    on a thin two-turn spiral band; both scaled into $[-1,1]^2$ (procedural stand-ins for the KALE-flow
+    paper's heart and spiral images, spec A.16)."""
+    from matplotlib.path import Path
+
+    g = torch.Generator().manual_seed(seed)
+    t = torch.linspace(0, 2 * math.pi, 400, dtype=torch.float64)
+    outline = torch.stack([16 * torch.sin(t) ** 3,
+                           13 * torch.cos(t) - 5 * torch.cos(2 * t) - 2 * torch.cos(3 * t) - torch.cos(4 * t)], 1)
+    inside = Path(outline.numpy())
+    accepted = torch.empty(0, 2, dtype=torch.float64)
+    while len(accepted) < n:   # uniform in the filled heart, by rejection from its bounding box
+        box = torch.rand(4 * n, 2, generator=g, dtype=torch.float64) * torch.tensor([34.0, 31.0]) - torch.tensor([17.0, 18.0])
+        accepted = torch.cat([accepted, box[torch.as_tensor(inside.contains_points(box.numpy()))]])
+    heart = (accepted[:n] + torch.tensor([0.0, 2.5])) / 18.0
+    u = torch.rand(n, generator=g, dtype=torch.float64)
+    angle = 0.5 + u * 4 * math.pi                                      # two turns
+    r = 0.9 * angle / angle.max()
+    width = 0.02 * torch.randn(n, generator=g, dtype=torch.float64)
+    spiral = torch.stack([(r + width) * torch.cos(angle), (r + width) * torch.sin(angle)], 1)
+    return heart, spiral
+
+
+def nearest_distance(points: torch.Tensor, reference: torch.Tensor) -> torch.Tensor:
+    """Distance of every point to its nearest reference point."""
+    return torch.cdist(points.double(), reference.double()).min(1).values
