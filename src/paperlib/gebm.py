@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-__all__ = ["GEBM", "energy_loss", "base_loss", "train", "TrainLog", "CircleBase", "mlp_energy"]
+__all__ = ["GEBM", "energy_loss", "base_loss", "train", "TrainLog", "CircleBase", "mlp_energy", "log_density"]
 
 
 class GEBM(nn.Module):
@@ -33,11 +33,15 @@ class GEBM(nn.Module):
 
 
 def energy_loss(model: GEBM, x: torch.Tensor, y: torch.Tensor, penalty: float = 1.0,
-                generator: torch.Generator | None = None) -> torch.Tensor:
-    """The energy step's loss at data ``x`` and base samples ``y`` (detached)."""
-    A = model.log_partition
+                generator: torch.Generator | None = None, donsker_varadhan: bool = False) -> torch.Tensor:
+    r"""The energy step's loss at data ``x`` and base samples ``y`` (detached). With ``donsker_varadhan`` the learned
+    $A$ is replaced by the batch $\log\frac1{b'}\sum e^{-E(y)}$ (KALE-DV; the default is KALE-Fenchel)."""
     e_x, e_y = model.energy(x).squeeze(-1), model.energy(y).squeeze(-1)
-    loss = (e_x + A).mean() + torch.exp(-(e_y + A)).mean() - 1
+    if donsker_varadhan:
+        loss = e_x.mean() + torch.logsumexp(-e_y, 0) - math.log(len(e_y))
+    else:
+        A = model.log_partition
+        loss = (e_x + A).mean() + torch.exp(-(e_y + A)).mean() - 1
     if penalty:
         u = torch.rand(len(x), 1, generator=generator, dtype=x.dtype)
         xh = (u * x + (1 - u) * y[: len(x)]).requires_grad_(True)
@@ -65,8 +69,10 @@ def _soft_clip(params) -> None:
 
 
 def train(model: GEBM, data: torch.Tensor, steps: int, batch: int = 128, energy_steps: int = 5, lr: float = 1e-3,
-          penalty: float = 1.0, learn_base: bool = True, seed: int = 0, log_every: int = 50) -> TrainLog:
-    """``steps`` energy steps; after every ``energy_steps`` of them one base step (when ``learn_base``)."""
+          penalty: float = 1.0, learn_base: bool = True, seed: int = 0, log_every: int = 50,
+          donsker_varadhan: bool = False) -> TrainLog:
+    """``steps`` energy steps; after every ``energy_steps`` of them one base step (when ``learn_base``).
+    The base must provide ``sample_latent(n, generator)`` and map latents to samples."""
     g = torch.Generator().manual_seed(seed)
     opt_e = torch.optim.Adam([*model.energy.parameters(), model.log_partition], lr=lr, betas=(0.5, 0.999))
     opt_b = torch.optim.Adam(model.base.parameters(), lr=lr, betas=(0.5, 0.999)) if learn_base else None
@@ -75,7 +81,7 @@ def train(model: GEBM, data: torch.Tensor, steps: int, batch: int = 128, energy_
         x = data[torch.randint(0, len(data), (batch,), generator=g)]
         with torch.no_grad():
             y = model.base(model.base.sample_latent(batch, g))
-        loss = energy_loss(model, x, y, penalty, g)
+        loss = energy_loss(model, x, y, penalty, g, donsker_varadhan)
         if not torch.isfinite(loss):
             raise FloatingPointError(f"GEBM energy loss is {float(loss)} at step {t}; lower lr or raise the penalty")
         opt_e.zero_grad(set_to_none=True)
@@ -114,8 +120,18 @@ class CircleBase(nn.Module):
         return self.centre + self.log_radius.exp() * torch.cat([torch.cos(phi), torch.sin(phi)], -1)
 
 
-def mlp_energy(hidden: int = 64, seed: int = 0) -> nn.Module:
-    """2 → hidden → hidden → 1 with softplus activations, float64, seeded."""
+def mlp_energy(hidden: int = 64, seed: int = 0, dim: int = 2) -> nn.Module:
+    """dim → hidden → hidden → 1 with softplus activations, float64, seeded."""
     torch.manual_seed(seed)
-    return nn.Sequential(nn.Linear(2, hidden), nn.Softplus(), nn.Linear(hidden, hidden), nn.Softplus(),
+    return nn.Sequential(nn.Linear(dim, hidden), nn.Softplus(), nn.Linear(hidden, hidden), nn.Softplus(),
                          nn.Linear(hidden, 1)).double()
+
+
+@torch.no_grad()
+def log_density(model: GEBM, x: torch.Tensor, base_log_prob, n_mc: int = 20_000, seed: int = 0) -> torch.Tensor:
+    r"""$\log q(x)=-E(x)+\log g(x)-\log Z$, $Z=\mathbb E_{z}e^{-E(B(z))}$ by Monte Carlo: the density of a GEBM whose
+    base has a closed-form density $g$ (the "reduction to EBM" case, spec A.15)."""
+    g = torch.Generator().manual_seed(seed)
+    e_y = model.energy(model.base(model.base.sample_latent(n_mc, g))).squeeze(-1)
+    log_z = torch.logsumexp(-e_y, 0) - math.log(n_mc)
+    return -model.energy(x).squeeze(-1) + base_log_prob(x) - log_z
