@@ -70,9 +70,10 @@ def _soft_clip(params) -> None:
 
 def train(model: GEBM, data: torch.Tensor, steps: int, batch: int = 128, energy_steps: int = 5, lr: float = 1e-3,
           penalty: float = 1.0, learn_base: bool = True, seed: int = 0, log_every: int = 50,
-          donsker_varadhan: bool = False) -> TrainLog:
+          donsker_varadhan: bool = False, on_log=None) -> TrainLog:
     """``steps`` energy steps; after every ``energy_steps`` of them one base step (when ``learn_base``).
-    The base must provide ``sample_latent(n, generator)`` and map latents to samples."""
+    The base must provide ``sample_latent(n, generator)`` and map latents to samples. ``on_log(t)`` is called
+    every ``log_every`` steps (e.g. for validation-based model selection)."""
     g = torch.Generator().manual_seed(seed)
     opt_e = torch.optim.Adam([*model.energy.parameters(), model.log_partition], lr=lr, betas=(0.5, 0.999))
     opt_b = torch.optim.Adam(model.base.parameters(), lr=lr, betas=(0.5, 0.999)) if learn_base else None
@@ -100,6 +101,8 @@ def train(model: GEBM, data: torch.Tensor, steps: int, batch: int = 128, energy_
                 A, y = model.log_partition, y.detach()
                 log.kale.append(float(1 - (model.energy(x).squeeze(-1) + A).mean()
                                       - torch.exp(-(model.energy(y).squeeze(-1) + A)).mean()))
+            if on_log is not None:
+                on_log(t)
     return log
 
 

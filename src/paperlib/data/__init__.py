@@ -1,1 +1,5 @@
-"""Datasets: exact 2-D toy distributions (``toy``); image datasets arrive with the image chapters."""
+"""Datasets: exact 2-D toy distributions (``toy``), digits (``digits``), tabular density data (``tabular``)."""
+
+
+class DatasetMissingError(FileNotFoundError):
+    """A dataset's files are not on disk; the message says what to download and where to put it."""

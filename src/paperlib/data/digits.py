@@ -20,6 +20,7 @@ from pathlib import Path
 import torch
 
 from .. import paths
+from . import DatasetMissingError
 
 __all__ = ["load", "digit", "split_pool", "DatasetMissingError", "SOURCES"]
 
@@ -28,10 +29,6 @@ SOURCES = {
     "mnist": ("MNIST", {"train": "train", "test": "t10k"}, {}),
     "emnist": ("EMNIST", {"train": "emnist-digits-train", "test": "emnist-digits-test"}, {"split": "digits"}),
 }
-
-
-class DatasetMissingError(FileNotFoundError):
-    """A dataset's files are not on disk; the message says what to download and where to put it."""
 
 
 def _files(source: str, split: str, root: Path) -> tuple[Path, Path]:

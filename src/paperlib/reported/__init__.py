@@ -103,4 +103,5 @@ def compare(reported_value: float, ours: float, quantity: str, source: str = "")
 def comparison_table(rows: list[dict]):
     import pandas as pd
 
-    return pd.DataFrame(rows).set_index("quantity")
+    columns = ["quantity", "reported", "ours", "difference", "within tolerance"]
+    return pd.DataFrame(rows, columns=None if rows else columns).set_index("quantity")

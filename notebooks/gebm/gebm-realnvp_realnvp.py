@@ -1,0 +1,189 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # A RealNVP trained by maximum likelihood, contrastive divergence and KALE
+#
+# The talk's "reduction to the EBM case" (spec A.15): when the base of a GEBM has a density $g_\theta$ (a
+# RealNVP), the GEBM $q\propto e^{-E}g_\theta$ is an ordinary energy-based model and its likelihood can be
+# evaluated, so KALE training can be compared with maximum likelihood on held-out NLL. Four ways of training the
+# same flow: `ml` (maximum likelihood), `cd` (contrastive divergence on $-\log g_\theta$, 10 Langevin steps
+# started at the data batch), `donsker` (GEBM, KALE with the batch log-mean-exp in place of $A$) and `kale`
+# (GEBM, KALE with learned $A$); the GEBMs' NLL uses $\log Z$ by Monte Carlo over the base. Every model is
+# selected on validation NLL; test NLL (nats, standardised units) is reported, mean ± sd over seeds (each seed
+# is a new split and a new initialisation). The GEBMs take `energy_steps` energy steps per base step, so they
+# run `gebm_steps` energy steps to give their base as many updates as the ML and CD flows get.
+#
+# What differs from the paper, and why: the `cpu` profile uses scikit-learn's copy of UCI "wine" (178 × 13)
+# and a 5-D "banana" whose entropy is exact, not the UCI sets of the GEBM paper (not downloadable here); the
+# `paper` profile runs RedWine and WhiteWine (`paperlib.data.tabular.uci_wine` says where to put the files)
+# at the GEBM code's sizes (5 couplings × 100 hidden units, lr 1e-4, 50 energy steps per base step). The
+# energy is an MLP rather than the code's NVP-shaped energy network. The UCI tables below are the only
+# printed numbers (the GEBM paper's own table is not retrievable, and the baselines' attribution is
+# unverified); they are shown for scale and compared only when the same dataset was run.
+
+# %% tags=["remove-cell"]
+# Colab / Binder: install paperlib when it is missing (nothing else is pinned).
+import importlib.util
+import subprocess
+import sys
+
+_REPO = "https://github.com/ebm-gan-companion/paper-companion"
+if importlib.util.find_spec("paperlib") is None:
+    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
+
+# %% tags=["parameters"]
+profile: str = "cpu"
+seed: int = 0
+device: str = "auto"
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+import paperlib
+from paperlib import density, reported
+from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.data import tabular
+from paperlib.plotting import save_figure
+
+cfg = paperlib.setup("gebm-realnvp", globals())
+p = cfg.params
+cfg.params
+
+# %%
+fit_args = {k: p[k] for k in ("layers", "hidden", "batch", "lr", "eval_every", "cd_steps", "cd_step_size",
+                              "energy_steps", "penalty")}
+seeds = range(cfg.seed, cfg.seed + p["n_seeds"])
+rows, curves = [], {}
+for name in p["datasets"]:
+    for s in seeds:
+        split = tabular.split(tabular.load(name, seed=s, n=p["n_banana"]), seed=s)
+        rows.append({"dataset": name, "method": "MVN", "seed": s, "test NLL": density.gaussian_nll(split)})
+        if name == "banana":                    # the true density on the same test points (its cross-entropy)
+            x = split.test.numpy() * split.std + split.mean
+            rows.append({"dataset": name, "method": "true density", "seed": s,
+                         "test NLL": float(-tabular.banana_log_prob(x).mean()) - split.log_std_sum})
+        for m in density.METHODS:
+            steps = p["gebm_steps"] if m in ("donsker", "kale") else p["steps"]
+            r = density.fit(m, split, steps, seed=s, **fit_args)
+            rows.append({"dataset": name, "method": m, "seed": s, "test NLL": r.test_nll,
+                         "base alone": r.base_test_nll, "best step": r.best_step})
+            curves[(name, m, s)] = r.valid_curve
+runs = pd.DataFrame(rows)
+order = ["true density", "MVN", *density.METHODS]
+summary = (runs.groupby(["dataset", "method"])[["test NLL", "base alone", "best step"]]
+           .agg(["mean", "std"]).reindex(order, level=1))
+
+# %%
+# NBVAL_CHECK_OUTPUT
+with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 140):
+    print(summary.to_string())
+
+# %% [markdown]
+# `base alone` is the RealNVP base of a GEBM evaluated without its energy; `best step` is the step that won
+# model selection on the validation set.
+
+# %%
+rep = reported.load(cfg.item)
+print(f"Reported for scale (verified: {rep.verified}): {rep.source}")
+for key, t in rep.tables.items():
+    print(f"\n{rep.captions[key]}\n{t.to_string()}")
+column = {"redwine": "RedWine", "whitewine": "WhiteWine"}
+mean_nll = runs.groupby(["dataset", "method"])["test NLL"].mean()
+comparison = reported.comparison_table([
+    reported.compare(rep.tables["uci_interim"].loc[m, column[d]], mean_nll[(d, m)], f"{d} {m}", "GEBM notebook (interim)")
+    for d in p["datasets"] if d in column for m in density.METHODS]
+    + [reported.compare(rep.tables["uci_baselines"].loc["MVN", column[d]], mean_nll[(d, "MVN")], f"{d} MVN",
+                        "tables/UCI.tex") for d in p["datasets"] if d in column])
+if len(comparison):
+    print(comparison.to_string())
+else:
+    print("\nNo dataset of this profile appears in the reported tables: nothing to compare cell by cell.")
+
+# %% tags=["hide-input"]
+fig, axes = plt.subplots(1, 2 * len(p["datasets"]), figsize=(6.5 * len(p["datasets"]) * 2, 4))
+for i, name in enumerate(p["datasets"]):
+    ax = axes[2 * i]
+    for m in density.METHODS:
+        c = np.array(curves[(name, m, seeds[0])])
+        ax.plot(c[:, 0], c[:, 1], label=m)
+    ax.set(title=f"{name}: validation NLL (seed {seeds[0]})", xlabel="step", ylabel="NLL (nats)")
+    lo = min(min(v for _, v in curves[(name, m, seeds[0])]) for m in density.METHODS)
+    ax.set_ylim(lo - 0.5, lo + 6)
+    ax.legend(fontsize=8)
+    ax = axes[2 * i + 1]
+    mean = summary.loc[name][("test NLL", "mean")]
+    sd = summary.loc[name][("test NLL", "std")].fillna(0)
+    ax.bar(range(len(mean)), mean, yerr=sd, color=["grey" if k in ("true density", "MVN") else "C0" for k in mean.index])
+    ax.set_xticks(range(len(mean)), mean.index, rotation=30)
+    ax.set_ylim(mean.min() - 1, mean.max() + 0.5)
+    ax.set(title=f"{name}: test NLL, mean ± sd over {len(seeds)} seed(s)")
+fig.tight_layout()
+figures = save_figure(fig, cfg.item)
+
+# %% [markdown]
+# ## Claims (spec Part C claim 11, A.15)
+#
+# "KALE-trained flows reach a test NLL comparable to maximum likelihood of the same network; the DV and
+# Fenchel variants both work." Checked per dataset as $|\mathrm{NLL}_{KALE}-\mathrm{NLL}_{ML}|$ at most half
+# the spread of test NLL across the trained and baseline models (the spec's "small relative to the NLL spread
+# across methods"). Two further checks: the energy improves on its own base (the GEBM's point), and, on the
+# banana, no model beats the true density (a sanity check of the Monte-Carlo normaliser; a cross-entropy
+# cannot be below the entropy beyond sampling error).
+
+# %%
+def comparable(variant):
+    def check():
+        parts, ok = [], True
+        for d in p["datasets"]:
+            models = mean_nll[d].drop("true density", errors="ignore")
+            spread = models.max() - models.min()
+            gap = abs(mean_nll[(d, variant)] - mean_nll[(d, "ml")])
+            ok &= gap <= spread / 2
+            parts.append(f"{d}: |{variant} - ml| = {gap:.3f}, spread {spread:.3f}")
+        return ok, "; ".join(parts)
+    return check
+
+
+def energy_helps():
+    base = runs.groupby(["dataset", "method"])["base alone"].mean()
+    pairs = [(d, m) for d in p["datasets"] for m in ("donsker", "kale")]
+    return (all(mean_nll[k] < base[k] for k in pairs),
+            "; ".join(f"{d} {m}: GEBM {mean_nll[(d, m)]:.3f} vs base {base[(d, m)]:.3f}" for d, m in pairs))
+
+
+def not_below_truth():
+    if "banana" not in p["datasets"]:
+        return None, "no synthetic dataset in this profile"
+    b = runs[runs.dataset == "banana"].pivot(index="seed", columns="method", values="test NLL")
+    diff = b[list(density.METHODS)].sub(b["true density"], axis=0)
+    se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else pd.Series(0.0, diff.columns)
+    ok = bool((diff.mean() >= -2 * se - 0.02).all())
+    return ok, "model - true NLL: " + ", ".join(f"{m} {v:+.3f}" for m, v in diff.mean().items())
+
+
+claims = check_claims([
+    Claim("GEBM-C11 (KALE-Fenchel)", "A RealNVP trained with KALE (learned A) reaches a test NLL comparable to "
+          "maximum likelihood (|difference| at most half the spread across models).", comparable("kale")),
+    Claim("GEBM-C11 (KALE-DV)", "The Donsker-Varadhan variant also reaches a test NLL comparable to maximum "
+          "likelihood.", comparable("donsker")),
+    Claim("GEBM-A15 (energy helps)", "The GEBM (energy on the flow) has a lower test NLL than its base alone.",
+          energy_helps),
+    Claim("sanity (banana)", "No model's test NLL is below the true density's (beyond 2 standard errors + 0.02).",
+          not_below_truth),
+])
+verdict_table(claims)
+
+# %%
+_ = paperlib.record(cfg, claims=claims, comparison=comparison, figures=figures,
+                    metrics={"runs": runs.to_dict("records")},
+                    notes="cpu: scikit-learn wine and a 5-D banana instead of the UCI sets; energy is an MLP.")
