@@ -60,3 +60,25 @@ def test_cached_flow_runs_once(tmp_path):
     assert torch.equal(a.trajectory, b.trajectory) and a.seconds == b.seconds
     with pytest.raises(KeyError, match="unknown flow"):
         flows.cached_flow("sinkhorn", params, x, y0, cache=Cache(tmp_path))
+
+
+def test_student_teacher_flow_learns_the_teacher_and_rejects_unknown_methods():
+    data = flows.student_teacher_data(200, 200, dim=10, seed=0)
+    assert torch.allclose(data.x_train.norm(dim=1), torch.ones(200, dtype=torch.float64))
+    epochs, curve = flows.student_teacher_flow(data, "mmd", n_particles=50, epochs=40, lr=1.0, seed=0)
+    assert epochs[0] == 0 and epochs[-1] == 40
+    assert curve[-1] < 0.6 * curve[0]
+    _, noisy = flows.student_teacher_flow(data, "noise", n_particles=50, epochs=2, lr=1.0, seed=0)
+    assert noisy[0] == curve[0] and noisy[-1] != curve[2]       # same start, noise changes the path
+    with pytest.raises(ValueError, match="unknown student-teacher method"):
+        flows.student_teacher_flow(data, "sobolev", epochs=1)
+
+
+def test_one_hidden_layer_matches_a_per_particle_network():
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(7, 4, generator=g, dtype=torch.float64)
+    w1, w2 = torch.randn(3, 2, 4, generator=g, dtype=torch.float64), torch.randn(3, 2, generator=g, dtype=torch.float64)
+    out = flows.one_hidden_layer(x, w1, w2, sigma=2.0)
+    for i in range(3):
+        u = torch.relu(x @ w1[i].T) @ w2[i]
+        assert torch.allclose(out[:, i], torch.exp(-u**2 / 4.0))

@@ -23,7 +23,7 @@ from . import gebm
 from .data.tabular import Split
 from .realnvp import RealNVP
 
-__all__ = ["METHODS", "FitResult", "fit", "nll", "gaussian_nll"]
+__all__ = ["METHODS", "FitResult", "fit", "cached_fit", "nll", "gaussian_nll"]
 
 METHODS = ("ml", "cd", "donsker", "kale")
 
@@ -116,3 +116,21 @@ def fit(method: str, s: Split, steps: int, *, layers: int = 3, hidden: int = 32,
     model.load_state_dict(best.state)
     return FitResult(method, model, best.step, best.curve, nll(model, s.test, 4 * n_mc, seed + 1),
                      nll(model.base, s.test))
+
+
+def cached_fit(dataset: str, method: str, steps: int, seed: int = 0, n_banana: int = 2000, cache=None,
+               **fit_args) -> dict:
+    """:func:`fit` on ``tabular.split(tabular.load(dataset, seed), seed)``, cached as a summary: test NLL, the base's
+    test NLL, the selected step and the validation curve (the model itself is not kept)."""
+    from .cache import Cache
+    from .data import tabular
+
+    config = {"dataset": dataset, "method": method, "steps": steps, "seed": seed, "n_banana": n_banana, **fit_args}
+
+    def compute():
+        s = tabular.split(tabular.load(dataset, seed=seed, n=n_banana), seed=seed)
+        r = fit(method, s, steps, seed=seed, **fit_args)
+        return {"test NLL": r.test_nll, "base alone": r.base_test_nll, "best step": r.best_step,
+                "curve": r.valid_curve}
+
+    return (cache or Cache()).get_or_compute("density-fit", config, compute)

@@ -21,7 +21,8 @@ import torch
 
 from .divergences import gaussian_kernel, solve_kale_dual
 
-__all__ = ["FlowResult", "kernel_gradient", "mmd_flow", "kale_flow", "ula_flow", "sinkhorn"]
+__all__ = ["FlowResult", "kernel_gradient", "mmd_flow", "kale_flow", "ula_flow", "sinkhorn", "one_hidden_layer",
+           "StudentTeacherData", "student_teacher_data", "student_teacher_flow"]
 
 
 @dataclass
@@ -197,3 +198,87 @@ def heart_and_spiral(n: int = 2000, seed: int = 42):
 def nearest_distance(points: torch.Tensor, reference: torch.Tensor) -> torch.Tensor:
     """Distance of every point to its nearest reference point."""
     return torch.cdist(points.double(), reference.double()).min(1).values
+
+
+# ------------------------------------------------------------------ the MMD-flow paper's student-teacher (spec A.14)
+def _quadexp(u: torch.Tensor, sigma: float) -> torch.Tensor:
+    return torch.exp(-u.pow(2) / sigma**2)
+
+
+def one_hidden_layer(x: torch.Tensor, w1: torch.Tensor, w2: torch.Tensor, sigma: float = 2.0) -> torch.Tensor:
+    r"""Per-particle outputs $\phi(x;\theta_i)=\exp(-(w_{2,i}^\top\mathrm{relu}(W_{1,i}x))^2/\sigma^2)$, shape (batch, N);
+    ``w1`` is (N, H, d), ``w2`` is (N, H); no biases (as the paper's networks)."""
+    h = torch.einsum("bd,nhd->bnh", x, w1).clamp(min=0)
+    return _quadexp((h * w2).sum(-1), sigma)
+
+
+@dataclass
+class StudentTeacherData:
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_valid: torch.Tensor
+    y_valid: torch.Tensor
+
+
+def student_teacher_data(n_train: int = 1000, n_valid: int = 1000, dim: int = 50, hidden: int = 3,
+                         sigma: float = 2.0, seed: int = 0) -> StudentTeacherData:
+    """Inputs uniform on the unit sphere $S^{d-1}$, labels from a one-hidden-layer teacher with N(0,1) weights."""
+    g = torch.Generator().manual_seed(seed)
+    w1 = torch.randn(1, hidden, dim, generator=g, dtype=torch.float64)
+    w2 = torch.randn(1, hidden, generator=g, dtype=torch.float64)
+    x = torch.randn(n_train + n_valid, dim, generator=g, dtype=torch.float64)
+    x = x / x.norm(dim=1, keepdim=True)
+    y = one_hidden_layer(x, w1, w2, sigma)[:, 0]
+    return StudentTeacherData(x[:n_train], y[:n_train], x[n_train:], y[n_train:])
+
+
+def student_teacher_flow(data: StudentTeacherData, method: str = "mmd", n_particles: int = 1000, hidden: int = 3,
+                         epochs: int = 1000, batch: int = 100, lr: float = 0.1, noise: float = 1.0,
+                         decay_every: int = 1000, sigma: float = 2.0, seed: int = 0) -> tuple[list, list]:
+    r"""Mean-field MMD flow of a student $f(x)=\frac1N\sum_i\phi(x;\theta_i)$ toward the teacher's outputs $y$.
+
+    Each particle $\theta_i$ (one 3-unit network) moves along $-\frac1b\sum_x(f(x)-y(x))\nabla_\theta\phi(x;\theta)$, the
+    gradient of $\tfrac12\mathbb E(f-y)^2$ (the MMD² in the network-feature RKHS) times $N$. ``method``:
+    ``"mmd"`` plain; ``"noise"`` the gradient taken at $\theta_i+\beta\epsilon_i$ with the residual of the noise-free
+    student (noise injection); ``"diffusion"`` $\theta_i\leftarrow\theta_i+\beta\epsilon_i$ before each step (Langevin-like).
+    $\beta$ = ``noise`` halves every ``decay_every`` epochs. Returns (epochs, validation $\tfrac12\mathbb E(f-y)^2$).
+    The paper's code densely connects all hidden units to every particle's output; here each particle is its own
+    network, the mean-field model of the paper's analysis.
+    """
+    if method not in ("mmd", "noise", "diffusion"):
+        raise ValueError(f"unknown student-teacher method {method!r}; choose mmd, noise or diffusion")
+    g = torch.Generator().manual_seed(seed)
+    dim = data.x_train.shape[1]
+    w1 = 0.001 + torch.randn(n_particles, hidden, dim, generator=g, dtype=torch.float64)
+    w2 = 0.001 + torch.randn(n_particles, hidden, generator=g, dtype=torch.float64)
+
+    def valid_loss():
+        return float(0.5 * (one_hidden_layer(data.x_valid, w1, w2, sigma).mean(1) - data.y_valid).pow(2).mean())
+
+    epochs_seen, curve = [0], [valid_loss()]
+    n = len(data.x_train)
+    for epoch in range(1, epochs + 1):
+        beta = noise * 0.5 ** ((epoch - 1) // decay_every)
+        order = torch.randperm(n, generator=g)
+        for start in range(0, n, batch):
+            idx = order[start:start + batch]
+            x, y = data.x_train[idx], data.y_train[idx]
+            if method == "diffusion":
+                w1 = w1 + beta * torch.randn(w1.shape, generator=g, dtype=w1.dtype)
+                w2 = w2 + beta * torch.randn(w2.shape, generator=g, dtype=w2.dtype)
+            with torch.no_grad():
+                residual = one_hidden_layer(x, w1, w2, sigma).mean(1) - y
+            a, b = w1.clone(), w2.clone()
+            if method == "noise":
+                a += beta * torch.randn(w1.shape, generator=g, dtype=w1.dtype)
+                b += beta * torch.randn(w2.shape, generator=g, dtype=w2.dtype)
+            a, b = a.requires_grad_(True), b.requires_grad_(True)
+            surrogate = (residual[:, None] * one_hidden_layer(x, a, b, sigma)).mean(0).sum()
+            g1, g2 = torch.autograd.grad(surrogate, (a, b))
+            w1, w2 = w1 - lr * g1, w2 - lr * g2
+        if epoch % max(1, epochs // 100) == 0 or epoch == epochs:
+            epochs_seen.append(epoch)
+            curve.append(valid_loss())
+            if not math.isfinite(curve[-1]):
+                raise FloatingPointError(f"student-teacher ({method}) diverged at epoch {epoch}; lower lr")
+    return epochs_seen, curve
