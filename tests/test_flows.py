@@ -71,7 +71,7 @@ def test_student_teacher_flow_learns_the_teacher_and_rejects_unknown_methods():
     _, noisy = flows.student_teacher_flow(data, "noise", n_particles=50, epochs=2, lr=1.0, seed=0)
     assert noisy[0] == curve[0] and noisy[-1] != curve[2]       # same start, noise changes the path
     with pytest.raises(ValueError, match="unknown student-teacher method"):
-        flows.student_teacher_flow(data, "sobolev", epochs=1)
+        flows.student_teacher_flow(data, "langevin", epochs=1)
 
 
 def test_one_hidden_layer_matches_a_per_particle_network():
@@ -82,3 +82,18 @@ def test_one_hidden_layer_matches_a_per_particle_network():
     for i in range(3):
         u = torch.relu(x @ w1[i].T) @ w2[i]
         assert torch.allclose(out[:, i], torch.exp(-u**2 / 4.0))
+
+
+def test_sobolev_gram_matrix_matches_the_autograd_jacobian():
+    """The closed-form J J^T of the Sobolev descent equals the one from an explicit Jacobian."""
+    from torch.func import grad, vmap
+
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(6, 5, generator=g, dtype=torch.float64)
+    w1, w2 = torch.randn(4, 3, 5, generator=g, dtype=torch.float64), torch.randn(4, 3, generator=g, dtype=torch.float64)
+    residual = torch.randn(6, generator=g, dtype=torch.float64)
+    ga, gb = vmap(grad(lambda x1, a, b: flows.one_hidden_layer(x1[None], a, b).sum(), argnums=(1, 2)),
+                  in_dims=(0, None, None))(x, w1, w2)
+    jac = torch.cat([ga.flatten(1), gb.flatten(1)], 1)
+    expected = torch.linalg.solve(jac @ jac.T / (4 * 6) + 1e-6 * torch.eye(6, dtype=torch.float64), residual)
+    assert torch.allclose(flows._sobolev_weights(x, w1, w2, 2.0, residual), expected, rtol=1e-6, atol=1e-8)

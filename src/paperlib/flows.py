@@ -22,7 +22,7 @@ import torch
 from .divergences import gaussian_kernel, solve_kale_dual
 
 __all__ = ["FlowResult", "kernel_gradient", "mmd_flow", "kale_flow", "ula_flow", "sinkhorn", "one_hidden_layer",
-           "StudentTeacherData", "student_teacher_data", "student_teacher_flow"]
+           "StudentTeacherData", "student_teacher_data", "student_teacher_flow", "STUDENT_TEACHER_METHODS"]
 
 
 @dataclass
@@ -212,6 +212,26 @@ def one_hidden_layer(x: torch.Tensor, w1: torch.Tensor, w2: torch.Tensor, sigma:
     return _quadexp((h * w2).sum(-1), sigma)
 
 
+STUDENT_TEACHER_METHODS = ("mmd", "noise", "diffusion", "sobolev")
+
+
+def _sobolev_weights(x, w1, w2, sigma, residual, ridge: float = 1e-6) -> torch.Tensor:
+    r"""$\alpha=(\frac1{Nb}JJ^\top+\mathrm{ridge}\,I)^{-1}(f-y)$, $J_x=\nabla_\theta\sum_i\phi(x;\theta_i)$ (one row per input).
+
+    $JJ^\top$ in closed form, without materialising $J$ (b x N(H(d+1)) entries): with $h=\mathrm{relu}(W_1x)$,
+    $u=w_2^\top h$, $\phi'=-2u/\sigma^2\,e^{-u^2/\sigma^2}$, the $w_2$-block of a row is $\phi'h$ and the $W_1$-block
+    $(\phi'w_2\,1[h>0])\otimes x$, so $JJ^\top=(CC^\top)\odot(XX^\top)+RR^\top$ with $C=\phi'w_2 1[h>0]$, $R=\phi'h$.
+    """
+    h = torch.einsum("bd,nhd->bnh", x, w1).clamp(min=0)
+    u = (h * w2).sum(-1)
+    dphi = (-2 * u / sigma**2 * _quadexp(u, sigma)).unsqueeze(-1)
+    c = (dphi * w2 * (h > 0)).flatten(1)
+    r = (dphi * h).flatten(1)
+    gram = (c @ c.T) * (x @ x.T) + r @ r.T
+    gram = gram / (w1.shape[0] * len(x)) + ridge * torch.eye(len(x), dtype=x.dtype)
+    return torch.linalg.solve(gram, residual)
+
+
 @dataclass
 class StudentTeacherData:
     x_train: torch.Tensor
@@ -240,13 +260,15 @@ def student_teacher_flow(data: StudentTeacherData, method: str = "mmd", n_partic
     Each particle $\theta_i$ (one 3-unit network) moves along $-\frac1b\sum_x(f(x)-y(x))\nabla_\theta\phi(x;\theta)$, the
     gradient of $\tfrac12\mathbb E(f-y)^2$ (the MMD² in the network-feature RKHS) times $N$. ``method``:
     ``"mmd"`` plain; ``"noise"`` the gradient taken at $\theta_i+\beta\epsilon_i$ with the residual of the noise-free
-    student (noise injection); ``"diffusion"`` $\theta_i\leftarrow\theta_i+\beta\epsilon_i$ before each step (Langevin-like).
+    student (noise injection); ``"diffusion"`` $\theta_i\leftarrow\theta_i+\beta\epsilon_i$ before each step (Langevin-like);
+    ``"sobolev"`` Sobolev descent, the residual replaced by $\alpha=(\tfrac1{Nb}JJ^\top+10^{-6}I)^{-1}(f-y)$ with $J$ the
+    batch Jacobian of $\sum_i\phi(x;\theta_i)$ in all particles' parameters (as the paper's ``losses.Sobolev``).
     $\beta$ = ``noise`` halves every ``decay_every`` epochs. Returns (epochs, validation $\tfrac12\mathbb E(f-y)^2$).
     The paper's code densely connects all hidden units to every particle's output; here each particle is its own
     network, the mean-field model of the paper's analysis.
     """
-    if method not in ("mmd", "noise", "diffusion"):
-        raise ValueError(f"unknown student-teacher method {method!r}; choose mmd, noise or diffusion")
+    if method not in STUDENT_TEACHER_METHODS:
+        raise ValueError(f"unknown student-teacher method {method!r}; choose from {STUDENT_TEACHER_METHODS}")
     g = torch.Generator().manual_seed(seed)
     dim = data.x_train.shape[1]
     w1 = 0.001 + torch.randn(n_particles, hidden, dim, generator=g, dtype=torch.float64)
@@ -268,6 +290,8 @@ def student_teacher_flow(data: StudentTeacherData, method: str = "mmd", n_partic
                 w2 = w2 + beta * torch.randn(w2.shape, generator=g, dtype=w2.dtype)
             with torch.no_grad():
                 residual = one_hidden_layer(x, w1, w2, sigma).mean(1) - y
+            if method == "sobolev":
+                residual = _sobolev_weights(x, w1, w2, sigma, residual)
             a, b = w1.clone(), w2.clone()
             if method == "noise":
                 a += beta * torch.randn(w1.shape, generator=g, dtype=w1.dtype)
