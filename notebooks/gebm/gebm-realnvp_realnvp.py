@@ -109,12 +109,13 @@ else:
     print("\nNo dataset of this profile appears in the reported tables: nothing to compare cell by cell.")
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2 * len(p["datasets"]), figsize=(6.5 * len(p["datasets"]) * 2, 4))
+fig, axes = plt.subplots(len(p["datasets"]), 2, figsize=(12, 4 * len(p["datasets"])), squeeze=False)
+axes = axes.ravel()
 for i, name in enumerate(p["datasets"]):
     ax = axes[2 * i]
-    for m in density.METHODS:
+    for m, style in zip(density.METHODS, ("-", "--", ":", "-.")):
         c = np.array(curves[(name, m, seeds[0])])
-        ax.plot(c[:, 0], c[:, 1], label=m)
+        ax.plot(c[:, 0], c[:, 1], style, label=m)
     ax.set(title=f"{name}: validation NLL (seed {seeds[0]})", xlabel="step", ylabel="NLL (nats)")
     lo = min(min(v for _, v in curves[(name, m, seeds[0])]) for m in density.METHODS)
     ax.set_ylim(lo - 0.5, lo + 6)
