@@ -86,8 +86,8 @@ def scorecard_text(book: Path | None = None, results: Path | None = None) -> str
                 d += [f"| {c['id']}: {_md(c['text'])} | {c['verdict']} | {_md(c['evidence'])} |" for c in claims]
                 d.append("")
             if rec.get("comparison"):
-                cols = [k for k in rec["comparison"][0] if k in ("quantity", "reported", "ours", "difference",
-                                                                 "relative", "within tolerance", "source")]
+                cols = [k for k in ("quantity", "reported", "ours", "difference", "relative", "within tolerance",
+                                    "source") if k in rec["comparison"][0]]     # records store keys sorted
                 d += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
                 d += ["| " + " | ".join(_fmt(r.get(c, "")) for c in cols) + " |" for r in rec["comparison"]]
                 d.append("")
