@@ -3,7 +3,7 @@ import time
 
 import numpy as np
 
-from paperlib import dynamics as dyn
+from paperlib.theory import dynamics as dyn
 
 
 def timed(fn, repeat=3):

@@ -13,7 +13,7 @@ import time
 
 import torch
 
-from paperlib import flows
+from paperlib.sampling import particle_flows as flows
 
 
 def rate(fn, n: int, steps: int) -> float:

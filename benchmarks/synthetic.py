@@ -17,8 +17,9 @@ import time
 
 import torch
 
-from paperlib import methods as mt
-from paperlib import profiles, synthetic
+from paperlib.methods import stein_bridging as mt
+from paperlib.core import profiles
+from paperlib.experiments import stein_bridging as synthetic
 from paperlib.data import toy
 
 
@@ -53,7 +54,7 @@ def chapter_report() -> None:
                "PAPERLIB_BOOK": f"{tmp}/book"}
         for label in ("cold", "warm"):
             t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "paperlib.cli", "run", "--chapter", "stein_bridging",
+            subprocess.run([sys.executable, "-m", "paperlib.build.cli", "run", "--chapter", "stein_bridging",
                             "--profile", "cpu", "--timeout", "7200"], env=env, check=True)
             print(f"chapter stein_bridging, cpu profile, {label} cache: {(time.perf_counter() - t0) / 60:.1f} min")
 

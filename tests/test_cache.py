@@ -5,8 +5,8 @@ from pathlib import Path
 
 import numpy as np
 
-from paperlib.cache import Cache, cache_key
-from paperlib.profiles import resolve
+from paperlib.core.cache import Cache, cache_key
+from paperlib.core.profiles import resolve
 
 
 def _counted(counter: Path, value):
@@ -75,7 +75,7 @@ def test_busy_entry_is_skipped_without_waiting(tmp_path):
     """wait=False returns BUSY while another holder has the entry's lock, then computes once it is free."""
     from filelock import FileLock
 
-    from paperlib.cache import BUSY, Cache, cache_key
+    from paperlib.core.cache import BUSY, Cache, cache_key
 
     cache = Cache(tmp_path)
     key = cache_key("busy", {"a": 1})

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import torch
 
-from paperlib import calibrating as ce
-from paperlib import entropy
-from paperlib import methods as mt
-from paperlib.cache import Cache
+from paperlib.methods import energy_gan as ce
+from paperlib.estimators import entropy
+from paperlib.methods import stein_bridging as mt
+from paperlib.core.cache import Cache
 from paperlib.data import toy
 
 TINY = dict(hidden=16, batch=100, eval_every=5, eval_samples=500, final_samples=1000, diagnostic_points=200,

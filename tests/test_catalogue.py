@@ -7,9 +7,9 @@ import pytest
 import yaml
 from jupytext.compare import compare_notebooks
 
-from paperlib import reported
-from paperlib.book import toc_text
-from paperlib.catalogue import catalogue, chapters
+from paperlib.core import reported
+from paperlib.build.book import toc_text
+from paperlib.core.catalogue import catalogue, chapters
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_CATALOGUE = ROOT.parent / "shared" / "papers" / "CATALOGUE.md"

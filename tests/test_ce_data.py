@@ -6,7 +6,8 @@ import math
 import pytest
 import torch
 
-from paperlib import metrics, reported
+from paperlib.estimators import metrics
+from paperlib.core import reported
 from paperlib.data import toy
 
 

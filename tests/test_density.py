@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from paperlib import density
+from paperlib.methods import flow_density as density
 from paperlib.data import DatasetMissingError, tabular
 
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import torch
 
-from paperlib import digit_ranking as dr
-from paperlib import methods as mt
-from paperlib.cache import Cache
+from paperlib.methods import digit_gan as dr
+from paperlib.methods import stein_bridging as mt
+from paperlib.core.cache import Cache
 from paperlib.data import digits
 
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from paperlib import divergences as dv
+from paperlib.estimators import divergences as dv
 
 
 def normal(n, std=1.0, mean=0.0, seed=0, d=1):

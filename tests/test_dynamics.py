@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from paperlib import dynamics as dyn
+from paperlib.theory import dynamics as dyn
 
 
 @pytest.mark.parametrize("eta", [0.01, 0.05, 0.3, 1.0, 1.9])

@@ -5,8 +5,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from paperlib.catalogue import item
-from paperlib.execute import ExecutionFailed, execute_notebook, notebook_errors
+from paperlib.core.catalogue import item
+from paperlib.build.execute import ExecutionFailed, execute_notebook, notebook_errors
 
 ROOT = Path(__file__).resolve().parents[1]
 

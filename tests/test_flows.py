@@ -6,8 +6,8 @@ import math
 import pytest
 import torch
 
-from paperlib import flows
-from paperlib.cache import Cache
+from paperlib.sampling import particle_flows as flows
+from paperlib.core.cache import Cache
 
 
 def test_kernel_gradient_matches_autograd():

@@ -6,7 +6,8 @@ import math
 import pytest
 import torch
 
-from paperlib import gebm, samplers
+from paperlib.methods import gebm
+from paperlib.sampling import langevin as samplers
 
 
 def test_latent_potential_gradient():

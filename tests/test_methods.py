@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from paperlib import methods as mt
-from paperlib import synthetic
-from paperlib.cache import Cache
+from paperlib.methods import stein_bridging as mt
+from paperlib.experiments import stein_bridging as synthetic
+from paperlib.core.cache import Cache
 from paperlib.data import toy
 
 TINY = mt.TrainSettings(iterations=6, hidden=16, n_critic=2, eval_every=3, eval_samples=200, eval_mesh=20,
@@ -118,7 +118,7 @@ def test_synthetic_run_is_cached_and_variants_train_on_their_own_data(tmp_path):
 @pytest.mark.parametrize("profile", ["smoke", "cpu", "paper"])
 def test_the_four_pages_share_one_training_budget(profile):
     """Same parameters -> same cache key: Figs. 3-5 and Table 5 train every model once."""
-    from paperlib.profiles import item_parameters
+    from paperlib.core.profiles import item_parameters
     ref = item_parameters("sb-tab05", profile)
     for page in ("sb-fig03", "sb-fig04", "sb-fig05"):
         assert item_parameters(page, profile) == ref

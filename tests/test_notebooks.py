@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from paperlib.book import build, write_scorecard, write_toc
-from paperlib.catalogue import catalogue, chapters
+from paperlib.build.book import build, write_scorecard, write_toc
+from paperlib.core.catalogue import catalogue, chapters
 
 ROOT = Path(__file__).resolve().parents[1]
 IMPLEMENTED = [i for i in catalogue() if i.implemented]

@@ -5,8 +5,8 @@ import sys
 import pytest
 
 import paperlib
-from paperlib.profiles import ProfileError, profile_names, resolve
-from paperlib.runtime import setup
+from paperlib.core.profiles import ProfileError, profile_names, resolve
+from paperlib.core.runtime import setup
 
 
 def test_default_profile_is_cpu_and_profiles_are_the_three():
@@ -60,6 +60,6 @@ def test_setup_returns_seeded_config(capsys):
     (["run", "sb-fig02", "--param", "stpes=3"], "belong to none"),
 ])
 def test_cli_errors_are_clear(args, message):
-    proc = subprocess.run([sys.executable, "-m", "paperlib.cli", *args], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "paperlib.build.cli", *args], capture_output=True, text=True)
     assert proc.returncode == 2
     assert message in proc.stderr

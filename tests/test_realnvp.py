@@ -6,8 +6,8 @@ import math
 import torch
 from torch.autograd.functional import jacobian
 
-from paperlib import gebm
-from paperlib.realnvp import RealNVP
+from paperlib.methods import gebm
+from paperlib.nets.realnvp import RealNVP
 
 
 def test_inverse_and_log_density():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from paperlib import stein
+from paperlib.estimators import stein
 
 
 def _gaussian_energy(x):

@@ -6,7 +6,7 @@ import math
 import pytest
 import torch
 
-from paperlib import metrics
+from paperlib.estimators import metrics
 from paperlib.data import toy
 
 

@@ -38,8 +38,8 @@ device: str = "auto"
 import pandas as pd
 
 import paperlib
-from paperlib import calibrating as ce
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.methods import energy_gan as ce
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("ce-fig02", globals())

@@ -47,8 +47,8 @@ import pandas as pd
 from torchvision.utils import make_grid
 
 import paperlib
-from paperlib import digit_ranking as dr
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.methods import digit_gan as dr
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("ce-fig04", globals())

@@ -39,8 +39,8 @@ import pandas as pd
 import torch
 
 import paperlib
-from paperlib import digit_ranking as dr
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.methods import digit_gan as dr
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("ce-fig07", globals())

@@ -41,8 +41,8 @@ import pandas as pd
 import torch
 
 import paperlib
-from paperlib import calibrating as ce
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.methods import energy_gan as ce
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.data import toy
 from paperlib.plotting import energy_contours, save_figure
 

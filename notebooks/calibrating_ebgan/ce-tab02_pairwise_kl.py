@@ -37,9 +37,9 @@ device: str = "auto"
 import pandas as pd
 
 import paperlib
-from paperlib import calibrating as ce
-from paperlib import reported
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.methods import energy_gan as ce
+from paperlib.core import reported
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.data import toy
 
 cfg = paperlib.setup("ce-tab02", globals())

@@ -44,9 +44,10 @@ import torch
 from scipy.stats import vonmises
 
 import paperlib
-from paperlib import divergences as dv
-from paperlib import gebm, reported
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.estimators import divergences as dv
+from paperlib.methods import gebm
+from paperlib.core import reported
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-energy-demo", globals())

@@ -36,7 +36,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import paperlib
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-fenchel", globals())

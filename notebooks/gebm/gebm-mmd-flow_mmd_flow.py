@@ -40,9 +40,9 @@ import numpy as np
 import pandas as pd
 
 import paperlib
-from paperlib import flows
-from paperlib.cache import Cache
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.sampling import particle_flows as flows
+from paperlib.core.cache import Cache
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-mmd-flow", globals())

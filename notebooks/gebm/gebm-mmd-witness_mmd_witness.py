@@ -42,9 +42,9 @@ import torch
 from scipy.stats import norm
 
 import paperlib
-from paperlib import divergences as dv
-from paperlib import reported
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.estimators import divergences as dv
+from paperlib.core import reported
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-mmd-witness", globals())

@@ -50,8 +50,9 @@ import numpy as np
 import pandas as pd
 
 import paperlib
-from paperlib import density, reported
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.methods import flow_density as density
+from paperlib.core import reported
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.data import tabular
 from paperlib.plotting import save_figure
 

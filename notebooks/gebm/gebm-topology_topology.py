@@ -40,8 +40,8 @@ import torch
 from scipy.stats import wasserstein_distance
 
 import paperlib
-from paperlib import divergences as dv
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.estimators import divergences as dv
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-topology", globals())

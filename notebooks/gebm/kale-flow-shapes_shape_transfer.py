@@ -38,8 +38,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import paperlib
-from paperlib import flows
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.sampling import particle_flows as flows
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("kale-flow-shapes", globals())

@@ -34,8 +34,8 @@ device: str = "auto"
 
 # %%
 import paperlib
-from paperlib.diagrams import framework_diagram
-from paperlib.objectives import STEIN_BRIDGING
+from paperlib.plotting.diagrams import framework_diagram
+from paperlib.theory.objectives import STEIN_BRIDGING
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("sb-fig01", globals())

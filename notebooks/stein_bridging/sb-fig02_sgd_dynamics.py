@@ -41,9 +41,9 @@ import numpy as np
 import pandas as pd
 
 import paperlib
-from paperlib import dynamics as dyn
-from paperlib import reported
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.theory import dynamics as dyn
+from paperlib.core import reported
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import colour, save_figure
 
 cfg = paperlib.setup("sb-fig02", globals())

@@ -39,8 +39,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import paperlib
-from paperlib import synthetic
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.experiments import stein_bridging as synthetic
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.data import toy
 from paperlib.plotting import colour, save_figure, scatter_samples
 

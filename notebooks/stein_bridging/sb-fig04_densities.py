@@ -46,10 +46,10 @@ import numpy as np
 import pandas as pd
 
 import paperlib
-from paperlib import synthetic
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.experiments import stein_bridging as synthetic
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.data import toy
-from paperlib.methods import ESTIMATORS
+from paperlib.methods.stein_bridging import ESTIMATORS
 from paperlib.plotting import density_image, save_figure
 
 cfg = paperlib.setup("sb-fig04", globals())

@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 
 import paperlib
-from paperlib import synthetic
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.experiments import stein_bridging as synthetic
+from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import colour, save_figure
 
 cfg = paperlib.setup("sb-fig05", globals())

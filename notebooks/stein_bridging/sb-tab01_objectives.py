@@ -37,7 +37,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 import paperlib
-from paperlib.objectives import STEIN_BRIDGING, TABLE1
+from paperlib.theory.objectives import STEIN_BRIDGING, TABLE1
 
 cfg = paperlib.setup("sb-tab01", globals())
 

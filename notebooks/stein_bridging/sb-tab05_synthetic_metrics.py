@@ -41,8 +41,9 @@ device: str = "auto"
 import pandas as pd
 
 import paperlib
-from paperlib import reported, synthetic
-from paperlib.claims import Claim, check_claims, verdict_table
+from paperlib.core import reported
+from paperlib.experiments import stein_bridging as synthetic
+from paperlib.core.claims import Claim, check_claims, verdict_table
 
 cfg = paperlib.setup("sb-tab05", globals())
 cfg.params

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .catalogue import Item, catalogue, item  # noqa: E402
-from .claims import Claim, ClaimResult, check_claims  # noqa: E402
-from .profiles import Config, ProfileError, resolve  # noqa: E402
-from .record import record  # noqa: E402
-from .runtime import setup  # noqa: E402
+from paperlib.core.catalogue import Item, catalogue, item  # noqa: E402
+from paperlib.core.claims import Claim, ClaimResult, check_claims  # noqa: E402
+from paperlib.core.profiles import Config, ProfileError, resolve  # noqa: E402
+from paperlib.core.record import record  # noqa: E402
+from paperlib.core.runtime import setup  # noqa: E402
 
 __all__ = [
     "__version__", "Item", "catalogue", "item", "Claim", "ClaimResult", "check_claims",

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import torch
 
-from .. import paths
-from . import DatasetMissingError
+from paperlib.core import paths
+from paperlib.data import DatasetMissingError
 
 __all__ = ["load", "digit", "split_pool", "DatasetMissingError", "SOURCES"]
 

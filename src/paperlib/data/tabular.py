@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .. import paths
-from . import DatasetMissingError
+from paperlib.core import paths
+from paperlib.data import DatasetMissingError
 
 __all__ = ["Split", "split", "dequantise", "sklearn_wine", "uci_wine", "banana", "banana_log_prob",
            "banana_entropy", "load", "UCI_WINE"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
+from paperlib.core import paths
 
 TIERS = ("full", "scaled", "gpu", "diagram")
 
@@ -54,7 +54,7 @@ class Item:
 
 @lru_cache(maxsize=1)
 def _load() -> dict:
-    text = resources.files("paperlib").joinpath("catalogue.yaml").read_text(encoding="utf-8")
+    text = resources.files("paperlib.core").joinpath("catalogue.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     items = [Item(**row) for row in data["items"]]
     ids = [i.id for i in items]

@@ -25,9 +25,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import entropy, metrics, stein
-from .data.toy import ToyDataset
-from .nets import MLP, LinearHeadEnergy, SigmoidExpertEnergy
+from paperlib.estimators import entropy
+from paperlib.estimators import metrics
+from paperlib.estimators import stein
+from paperlib.data.toy import ToyDataset
+from paperlib.nets.batched import MLP, LinearHeadEnergy, SigmoidExpertEnergy
 
 
 # ----------------------------------------------------------------------------------------- methods
@@ -533,7 +535,7 @@ def _check_finite(trainer, losses: dict[str, torch.Tensor], ds_name: str, checkp
 
 
 def _save_checkpoint(path: Path, trainer, history: dict) -> None:
-    from .io import atomic_write
+    from paperlib.core.files import atomic_write
     atomic_write(path, lambda fh: torch.save({"trainer": trainer.state_dict(), "history": history}, fh), mode="wb")
 
 

@@ -17,9 +17,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import methods as mt
-from .cache import Cache
-from .data import digits
+from paperlib.methods import stein_bridging as mt
+from paperlib.core.cache import Cache
+from paperlib.data import digits
 
 METHODS = ["EGAN-Ent-NN", "EGAN-Const", "GAN"]
 

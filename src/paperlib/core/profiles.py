@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .catalogue import item as lookup_item
+from paperlib.core.catalogue import item as lookup_item
 
 DEFAULT_PROFILE = "cpu"
 RUN_PARAMETERS = ("profile", "seed", "device")
@@ -27,7 +27,7 @@ class ProfileError(ValueError):
 
 @lru_cache(maxsize=1)
 def _table() -> dict:
-    text = resources.files("paperlib").joinpath("profiles.yaml").read_text(encoding="utf-8")
+    text = resources.files("paperlib.core").joinpath("profiles.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
-from .catalogue import catalogue, chapters
-from .claims import HELD, NOT_CHECKED, NOT_HELD
-from .execute import executed_path, record_path
-from .io import write_text
-from .record import NOT_IMPLEMENTED, NOT_RUN
+from paperlib.core import paths
+from paperlib.core.catalogue import catalogue, chapters
+from paperlib.core.claims import HELD, NOT_CHECKED, NOT_HELD
+from paperlib.build.execute import executed_path, record_path
+from paperlib.core.files import write_text
+from paperlib.core.record import NOT_IMPLEMENTED, NOT_RUN
 
 BUILD_FLAGS = ("-W", "-n", "--keep-going")
 

@@ -8,10 +8,10 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import paths
-from .claims import HELD, NOT_HELD, ClaimResult
-from .io import write_json
-from .profiles import Config
+from paperlib.core import paths
+from paperlib.core.claims import HELD, NOT_HELD, ClaimResult
+from paperlib.core.files import write_json
+from paperlib.core.profiles import Config
 
 REPRODUCED, MISMATCH, DRAWN, NOT_RUN, NOT_IMPLEMENTED = (
     "reproduced", "mismatch", "drawn", "not run", "not yet implemented")
@@ -38,9 +38,9 @@ def record(cfg: Config, claims: Iterable[ClaimResult] = (), comparison=None,
            metrics: dict[str, Any] | None = None, figures: Iterable[str | Path] = (),
            notes: str = "") -> Path:
     """Write ``results/<id>.json`` (atomic) and return its path."""
-    from .cache import code_version
-    from .catalogue import item
-    from .runtime import versions
+    from paperlib.core.cache import code_version
+    from paperlib.core.catalogue import item
+    from paperlib.core.runtime import versions
 
     it = item(cfg.item)
     claim_dicts = [c.as_dict() for c in claims]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
-from .catalogue import catalogue, chapters, item as lookup_item, items_of
-from .profiles import DEFAULT_PROFILE, ProfileError, profile_names
+from paperlib.core import paths
+from paperlib.core.catalogue import catalogue, chapters, item as lookup_item, items_of
+from paperlib.core.profiles import DEFAULT_PROFILE, ProfileError, profile_names
 
 
 def _params(pairs: list[str]) -> dict:
@@ -45,7 +45,7 @@ def _selected(args) -> list[str]:
 
 
 def _run(ids: list[str], args) -> int:
-    from .execute import run_items
+    from paperlib.build.execute import run_items
 
     t0 = time.perf_counter()
     reports = run_items(ids, profile=args.profile, seed=args.seed, device=args.device,
@@ -62,8 +62,8 @@ def cmd_run(args) -> int:
 
 
 def cmd_book(args) -> int:
-    from .book import build, write_scorecard, write_toc
-    from .execute import is_stale
+    from paperlib.build.book import build, write_scorecard, write_toc
+    from paperlib.build.execute import is_stale
 
     write_toc()
     ids = [i.id for i in catalogue() if i.implemented]
@@ -81,14 +81,14 @@ def cmd_book(args) -> int:
 
 
 def cmd_scorecard(args) -> int:
-    from .book import write_scorecard
+    from paperlib.build.book import write_scorecard
 
     print(write_scorecard())
     return 0
 
 
 def cmd_toc(args) -> int:
-    from .book import toc_text, write_toc
+    from paperlib.build.book import toc_text, write_toc
 
     path = paths.book_dir() / "_toc.yml"
     if args.check:

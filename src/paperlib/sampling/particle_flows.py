@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from .divergences import gaussian_kernel, solve_kale_dual
+from paperlib.estimators.divergences import gaussian_kernel, solve_kale_dual
 
 __all__ = ["FlowResult", "kernel_gradient", "mmd_flow", "kale_flow", "ula_flow", "sinkhorn", "one_hidden_layer",
            "StudentTeacherData", "student_teacher_data", "student_teacher_flow", "STUDENT_TEACHER_METHODS"]
@@ -127,7 +127,7 @@ def mog_square(n: int = 240, m: int = 240, seed: int = 42):
     r"""Target: ``n`` points of 4 isotropic Gaussians (std 0.25) centred at the corners of $[0,1.8]^2$; source:
     ``m`` points of $\mathcal N(-0.18\cdot\mathbf 1, 0.2^2I)$ (KALE-flow paper, mixture-of-Gaussians notebook, spec A.16).
     Returns (target mixture, target sample, source sample)."""
-    from .data.toy import Mixture
+    from paperlib.data.toy import Mixture
 
     g = torch.Generator().manual_seed(seed)
     mix = Mixture.isotropic(torch.tensor([[0.0, 1.8], [1.8, 0.0], [1.8, 1.8], [0.0, 0.0]], dtype=torch.float64),
@@ -141,7 +141,7 @@ def cached_flow(kind: str, params: dict, x: torch.Tensor, y0: torch.Tensor, cach
     """One flow (``kind`` = "mmd" | "kale" | "ula") computed once per (kind, params, data) and cached."""
     import hashlib
 
-    from .cache import Cache
+    from paperlib.core.cache import Cache
 
     data_hash = hashlib.sha256(x.double().numpy().tobytes() + y0.double().numpy().tobytes()).hexdigest()[:16]
     config = {"kind": kind, "params": params, "data": data_hash}

@@ -18,8 +18,8 @@ from typing import Any, Callable, TypeVar
 
 from filelock import FileLock, Timeout
 
-from . import paths
-from .io import atomic_write
+from paperlib.core import paths
+from paperlib.core.files import atomic_write
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def code_version() -> str:
     Any change to the library's code invalidates cached runs (jupyter-cache's blind spot of
     keying on notebook cells only is exactly what this avoids).
     """
-    from . import __version__
+    from paperlib import __version__
 
     h = hashlib.sha256()
     root = resources.files("paperlib")

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import paths
-from .cache import code_version
-from .catalogue import Item, item as lookup_item
-from .io import write_json
-from .profiles import check_device, check_profile, resolve
+from paperlib.core import paths
+from paperlib.core.cache import code_version
+from paperlib.core.catalogue import Item, item as lookup_item
+from paperlib.core.files import write_json
+from paperlib.core.profiles import check_device, check_profile, resolve
 
 
 class ExecutionFailed(RuntimeError):

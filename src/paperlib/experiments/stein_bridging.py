@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import methods as mt
-from .cache import Cache
-from .data import toy
+from paperlib.methods import stein_bridging as mt
+from paperlib.core.cache import Cache
+from paperlib.data import toy
 
 LOWER_IS_BETTER = {"mmd": True, "hsr": False, "kl": True, "js": True, "auc": False, "cover": False}
 GENERATOR_METRICS = ["mmd", "hsr"]
@@ -213,6 +213,6 @@ def spiral_split(result: dict, method: str, seed: int, radius: float = 1.0) -> f
 
 def uniform_kl(dataset: str, size: int) -> float:
     """Grid KL(true ‖ uniform): the reference value of a density estimator that learned nothing."""
-    from . import metrics
+    from paperlib.estimators import metrics
     t = toy.dataset(dataset).true_density_mesh(size)
     return metrics.grid_kl_js(t, torch.ones_like(t))[0]

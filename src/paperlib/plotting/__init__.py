@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import paths
-from .io import atomic_write
+from paperlib.core import paths
+from paperlib.core.files import atomic_write
 
 # One colour per method, the same on every page of the book (seaborn "colorblind" palette order).
 _PALETTE = ["#0173B2", "#DE8F05", "#029E73", "#D55E00", "#CC78BC", "#CA9161", "#FBAFE4",
@@ -46,7 +46,7 @@ def use_style() -> None:
 
 def save_figure(fig, item_id: str, name: str = "figure") -> list[Path]:
     """Write ``results/<stem>.<name>.png`` and ``.svg`` (no dates in metadata) and return the paths."""
-    from .catalogue import item
+    from paperlib.core.catalogue import item
 
     stem = item(item_id).stem
     out = paths.results_dir()

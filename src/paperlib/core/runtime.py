@@ -8,7 +8,7 @@ import sys
 import types
 from typing import Any, Mapping
 
-from .profiles import RUN_PARAMETERS, Config, ProfileError, _suggest, item_parameters, resolve
+from paperlib.core.profiles import RUN_PARAMETERS, Config, ProfileError, _suggest, item_parameters, resolve
 
 # Names that IPython / Jupyter put into a kernel's globals; never parameters.
 _KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
@@ -43,7 +43,7 @@ def seed_everything(seed: int) -> None:
 
 
 def versions() -> dict[str, str]:
-    from . import __version__
+    from paperlib import __version__
 
     out = {"paperlib": __version__, "python": platform.python_version()}
     for mod in ("numpy", "torch"):
@@ -77,7 +77,7 @@ def setup(item_id: str, namespace: Mapping[str, Any] | None = None, **overrides:
     run = {k: given.pop(k) for k in RUN_PARAMETERS if k in given}
     cfg = resolve(item_id, **run, **given)
     seed_everything(cfg.seed)
-    from .plotting import use_style
+    from paperlib.plotting import use_style
 
     use_style()
     v = versions()

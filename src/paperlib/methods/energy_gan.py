@@ -22,11 +22,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from . import entropy, metrics
-from . import methods as mt
-from .cache import BUSY, Cache
-from .data import toy
-from .nets import MLP, LinearHeadEnergy
+from paperlib.estimators import entropy
+from paperlib.estimators import metrics
+from paperlib.methods import stein_bridging as mt
+from paperlib.core.cache import BUSY, Cache
+from paperlib.data import toy
+from paperlib.nets.batched import MLP, LinearHeadEnergy
 
 METHODS = ["GAN", "EGAN-Const", "EGAN-Ent-VI", "EGAN-Ent-NN"]
 ENERGY_GANS = {"EGAN-Const": "", "EGAN-Ent-VI": "vi", "EGAN-Ent-NN": "knn"}   # method -> entropy term
@@ -506,7 +507,7 @@ def plot_models(results: dict[str, dict], models: Sequence[str], seed: int = 0, 
     ``n_points`` generated (blue) vs real (red) points, as the captions say (the code swaps the colours)."""
     import matplotlib.pyplot as plt
 
-    from .plotting import energy_contours
+    from paperlib.plotting import energy_contours
 
     fig, axes = plt.subplots(len(results), 2 * len(models), figsize=(3.2 * 2 * len(models), 3.3 * len(results)),
                              squeeze=False)

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 import torch
 
-from . import gebm
-from .data.tabular import Split
-from .realnvp import RealNVP
+from paperlib.methods import gebm
+from paperlib.data.tabular import Split
+from paperlib.nets.realnvp import RealNVP
 
 __all__ = ["METHODS", "FitResult", "fit", "cached_fit", "nll", "gaussian_nll"]
 
@@ -122,8 +122,8 @@ def cached_fit(dataset: str, method: str, steps: int, seed: int = 0, n_banana: i
                **fit_args) -> dict:
     """:func:`fit` on ``tabular.split(tabular.load(dataset, seed), seed)``, cached as a summary: test NLL, the base's
     test NLL, the selected step and the validation curve (the model itself is not kept)."""
-    from .cache import Cache
-    from .data import tabular
+    from paperlib.core.cache import Cache
+    from paperlib.data import tabular
 
     config = {"dataset": dataset, "method": method, "steps": steps, "seed": seed, "n_banana": n_banana, **fit_args}
 

@@ -1,7 +1,7 @@
 """Diagrams drawn from the library's definitions (SB Fig. 1 from ``objectives.STEIN_BRIDGING``)."""
 from __future__ import annotations
 
-from .objectives import DISTRIBUTION_NAMES, DISTRIBUTIONS, Objective
+from paperlib.theory.objectives import DISTRIBUTION_NAMES, DISTRIBUTIONS, Objective
 
 # Triangle layout of the three distributions of Fig. 1.
 _POS = {"data": (0.5, 0.86), "generator": (0.12, 0.18), "energy": (0.88, 0.18)}
