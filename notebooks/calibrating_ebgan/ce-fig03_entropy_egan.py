@@ -70,7 +70,7 @@ figures = save_figure(fig, cfg.item)
 df = ce.frame(results)
 mean = df.groupby(["dataset", "method", "metric"]).value.mean()
 gap = df[(df.dataset == "biased") & df.metric.isin(["energy_gap", "heavy_mass", "slope"])]
-gap_table = gap.groupby(["method", "metric"]).value.mean().unstack("metric").reindex(ce.METHODS)
+gap_table = gap.groupby(["method", "metric"]).value.mean().unstack("metric").reindex(ce.CE_METHODS)
 gap_table["w * log 9"] = [ce.settings("biased", cfg.params).knn_weight * math.log(9) if m == "EGAN-Ent-NN"
                           else float("nan") for m in gap_table.index]
 with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 140):

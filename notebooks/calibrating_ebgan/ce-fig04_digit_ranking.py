@@ -58,7 +58,7 @@ cfg.params
 # %%
 data = dr.data(s, download=cfg.params["download"])
 print(f"{s.source} digit {s.digit}: {len(data['train'])} training images, {len(data['pool'])} real images in the pool")
-runs = {m: dr.run(m, s, seed=cfg.seed, device=cfg.device, download=cfg.params["download"]) for m in dr.METHODS}
+runs = {m: dr.run(m, s, seed=cfg.seed, device=cfg.device, download=cfg.params["download"]) for m in dr.DIGIT_METHODS}
 ranked = {m: dr.ranking(r, data["pool"]) for m, r in runs.items()}
 
 
@@ -116,7 +116,7 @@ for m, r in runs.items():
     for stat, res in dr.rank_correlations(r, data["pool"], mean_image, ink).items():
         rows.append({"method": m, "statistic": stat, "spearman": res.statistic, "p": res.pvalue})
 corr = pd.DataFrame(rows)
-table = corr.pivot(index="method", columns="statistic", values="spearman").reindex(dr.METHODS)
+table = corr.pivot(index="method", columns="statistic", values="spearman").reindex(dr.DIGIT_METHODS)
 with pd.option_context("display.float_format", "{:+.3f}".format, "display.width", 140):
     print(table.to_string())
 print("\nreal images in the top / bottom 100:",

@@ -50,7 +50,7 @@ cfg.params
 # %%
 data = dr.data(s, download=cfg.params["download"])
 mean_digit = data["train"].mean(0)
-runs = {m: dr.run(m, s, seed=cfg.seed, device=cfg.device, download=cfg.params["download"]) for m in dr.METHODS}
+runs = {m: dr.run(m, s, seed=cfg.seed, device=cfg.device, download=cfg.params["download"]) for m in dr.DIGIT_METHODS}
 ranked = {m: dr.ranking(r, data["pool"]) for m, r in runs.items()}
 
 # %% tags=["hide-input"]

@@ -76,8 +76,8 @@ cells = []
 for d in results:
     paper = rep.tables[d]
     print(f"\n{rep.captions[d]}")
-    block = pd.DataFrame(index=ce.METHODS, columns=ce.COLUMNS, dtype=object)
-    for m in ce.METHODS:
+    block = pd.DataFrame(index=ce.CE_METHODS, columns=ce.COLUMNS, dtype=object)
+    for m in ce.CE_METHODS:
         for c in ce.COLUMNS:
             block.loc[m, c] = f"{ours.loc[(d, m), c]:.4f} ({paper.loc[m, c]:.4f})"
             cells.append(reported.compare(paper.loc[m, c], ours.loc[(d, m), c], f"{d} {m} {c}", "Table 2"))

@@ -68,18 +68,18 @@ rows, curves = [], {}
 for name in p["datasets"]:
     for s in seeds:
         split = tabular.split(tabular.load(name, seed=s, n=p["n_banana"]), seed=s)
-        rows.append({"dataset": name, "method": "MVN", "seed": s, "test NLL": density.gaussian_nll(split)})
+        rows.append({"dataset": name, "method": "MVN", "seed": s, "test NLL": density.mvn_test_nll(split)})
         if name == "banana":                    # the true density on the same test points (its cross-entropy)
             x = split.test.numpy() * split.std + split.mean
             rows.append({"dataset": name, "method": "true density", "seed": s,
                          "test NLL": float(-tabular.banana_log_prob(x).mean()) - split.log_std_sum})
-        for m in density.METHODS:               # cached per (dataset, method, seed, settings)
+        for m in density.DENSITY_METHODS:               # cached per (dataset, method, seed, settings)
             steps = p["gebm_steps"] if m in ("donsker", "kale") else p["steps"]
             r = density.cached_fit(name, m, steps, seed=s, n_banana=p["n_banana"], **fit_args)
             curves[(name, m, s)] = r.pop("curve")
             rows.append({"dataset": name, "method": m, "seed": s, **r})
 runs = pd.DataFrame(rows)
-order = ["true density", "MVN", *density.METHODS]
+order = ["true density", "MVN", *density.DENSITY_METHODS]
 summary = (runs.groupby(["dataset", "method"])[["test NLL", "base alone", "best step"]]
            .agg(["mean", "std"]).reindex(order, level=1))
 
@@ -101,7 +101,7 @@ column = {"redwine": "RedWine", "whitewine": "WhiteWine"}
 mean_nll = runs.groupby(["dataset", "method"])["test NLL"].mean()
 comparison = reported.comparison_table([
     reported.compare(rep.tables["uci_interim"].loc[m, column[d]], mean_nll[(d, m)], f"{d} {m}", "GEBM notebook (interim)")
-    for d in p["datasets"] if d in column for m in density.METHODS]
+    for d in p["datasets"] if d in column for m in density.DENSITY_METHODS]
     + [reported.compare(rep.tables["uci_baselines"].loc["MVN", column[d]], mean_nll[(d, "MVN")], f"{d} MVN",
                         "tables/UCI.tex") for d in p["datasets"] if d in column])
 if len(comparison):
@@ -114,11 +114,11 @@ fig, axes = plt.subplots(len(p["datasets"]), 2, figsize=(12, 4 * len(p["datasets
 axes = axes.ravel()
 for i, name in enumerate(p["datasets"]):
     ax = axes[2 * i]
-    for m, style in zip(density.METHODS, ("-", "--", ":", "-.")):
+    for m, style in zip(density.DENSITY_METHODS, ("-", "--", ":", "-.")):
         c = np.array(curves[(name, m, seeds[0])])
         ax.plot(c[:, 0], c[:, 1], style, label=m)
     ax.set(title=f"{name}: validation NLL (seed {seeds[0]})", xlabel="step", ylabel="NLL (nats)")
-    lo = min(min(v for _, v in curves[(name, m, seeds[0])]) for m in density.METHODS)
+    lo = min(min(v for _, v in curves[(name, m, seeds[0])]) for m in density.DENSITY_METHODS)
     ax.set_ylim(lo - 0.5, lo + 6)
     ax.legend(fontsize=8)
     ax = axes[2 * i + 1]
@@ -166,7 +166,7 @@ def not_below_truth():
     if "banana" not in p["datasets"]:
         return None, "no synthetic dataset in this profile"
     b = runs[runs.dataset == "banana"].pivot(index="seed", columns="method", values="test NLL")
-    diff = b[list(density.METHODS)].sub(b["true density"], axis=0)
+    diff = b[list(density.DENSITY_METHODS)].sub(b["true density"], axis=0)
     se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else pd.Series(0.0, diff.columns)
     ok = bool((diff.mean() >= -2 * se - 0.02).all())
     return ok, "model - true NLL: " + ", ".join(f"{m} {v:+.3f}" for m, v in diff.mean().items())

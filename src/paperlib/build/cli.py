@@ -12,16 +12,17 @@ import yaml
 
 from paperlib.core import paths
 from paperlib.core.catalogue import catalogue, chapters, item as lookup_item, items_of
-from paperlib.core.profiles import DEFAULT_PROFILE, ProfileError, profile_names
+from paperlib.core.profiles import DEFAULT_PROFILE, ProfileError, item_parameters, profile_names
 
 
-def _params(pairs: list[str]) -> dict:
+def _params(pairs: list[str]) -> dict[str, str]:
+    """``KEY=VALUE`` pairs; each value is parsed later to the type of that item parameter's default."""
     out = {}
     for p in pairs or []:
         if "=" not in p:
             raise ValueError(f"--param expects KEY=VALUE, got {p!r}")
         k, v = p.split("=", 1)
-        out[k] = yaml.safe_load(v)
+        out[k.strip()] = v
     return out
 
 
@@ -48,11 +49,16 @@ def _run(ids: list[str], args) -> int:
     from paperlib.build.execute import run_items
 
     t0 = time.perf_counter()
-    reports = run_items(ids, profile=args.profile, seed=args.seed, device=args.device,
-                        params=_params(args.param), jobs=args.jobs, timeout=args.timeout)
-    for r in reports:
-        print(f"{'ok  ' if r.ok else 'FAIL'} {r.item:<20} {r.seconds:7.1f} s  {r.notebook or r.error}")
+    try:
+        reports = run_items(ids, profile=args.profile, seed=args.seed, device=args.device,
+                            params=_params(args.param), jobs=args.jobs, timeout=args.timeout,
+                            cell_timeout=args.cell_timeout)
+    except KeyboardInterrupt:
+        print("paperlib: interrupted; finished pages are kept, the stopped ones left nothing behind", file=sys.stderr)
+        return 130
     failed = [r for r in reports if not r.ok]
+    for r in failed:
+        print(f"FAIL {r.item}: {r.error}")
     print(f"{len(reports) - len(failed)} passed, {len(failed)} failed in {time.perf_counter() - t0:.1f} s")
     return 1 if failed else 0
 
@@ -67,7 +73,9 @@ def cmd_book(args) -> int:
 
     write_toc()
     ids = [i.id for i in catalogue() if i.implemented]
-    stale = [i for i in ids if args.force or is_stale(lookup_item(i), args.profile, args.seed)]
+    given = _params(args.param)   # a page that takes any --param is re-executed with it
+    takes = lambda i: bool(set(given) & set(item_parameters(i, args.profile)))  # noqa: E731
+    stale = [i for i in ids if args.force or takes(i) or is_stale(lookup_item(i), args.profile, args.seed)]
     print(f"{len(ids)} pages, {len(stale)} to execute with profile={args.profile} seed={args.seed}")
     rc = _run(stale, args) if stale else 0
     write_scorecard()
@@ -135,7 +143,9 @@ def parser() -> argparse.ArgumentParser:
         s.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N, mps")
         s.add_argument("--jobs", type=int, default=1, help="notebooks executed in parallel")
         s.add_argument("--param", action="append", metavar="KEY=VALUE", help="override an item parameter")
-        s.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds")
+        s.add_argument("--timeout", type=float, default=None,
+                       help="whole-page time limit in seconds (default: the profile's page_timeout)")
+        s.add_argument("--cell-timeout", type=int, default=None, help="per-cell time limit in seconds (default none)")
 
     s = sub.add_parser("run", help="execute item pages with papermill into book/")
     s.add_argument("ids", nargs="*")

@@ -4,6 +4,11 @@ papermill writes a partial notebook when a cell raises and only *warns* about un
 parameters; jupyter-book (execution off) would render either as a normal page. So every run
 goes to a staging folder, is checked for ``metadata.papermill.exception`` and ``error`` outputs,
 and only then is moved (``os.replace``) into ``book/<chapter>/`` with its results record.
+
+Fault isolation: every page runs in its own process group (``python -m paperlib.build.execute SPEC``), so a
+kernel that dies, a page past its whole-page time limit, or a Ctrl-C of a ``--jobs N`` batch costs that page
+(or the batch, cleanly) and nothing else: the others run on, a summary ends the batch, and the exit code says
+whether all passed. Staging folders carry their process id; those of dead processes are removed at the next run.
 """
 from __future__ import annotations
 
@@ -11,10 +16,11 @@ import hashlib
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +30,10 @@ from paperlib.core import paths
 from paperlib.core.cache import code_version
 from paperlib.core.catalogue import Item, item as lookup_item
 from paperlib.core.files import write_json
-from paperlib.core.profiles import check_device, check_profile, resolve
+from paperlib.core.profiles import ProfileError, check_device, check_profile, parse_value, resolve, suggest
+
+
+EXECUTOR = "paperlib run"   # what the kernel's PAPERLIB_EXECUTOR says when this module executed the page
 
 
 class ExecutionFailed(RuntimeError):
@@ -72,7 +81,7 @@ def _environ(**values: str):
 
 
 def execute_notebook(src: Path, dest: Path, parameters: dict[str, Any], results_dest: Path,
-                     stage_root: Path, cwd: Path, timeout: int | None = None, threads: int | None = None) -> float:
+                     stage_root: Path, cwd: Path, cell_timeout: int | None = None, threads: int | None = None) -> float:
     """papermill ``src`` -> staging -> gate -> atomic move to ``dest`` (+ results files).
 
     Raises ``ExecutionFailed`` and leaves ``dest`` and ``results_dest`` untouched on any error.
@@ -81,23 +90,26 @@ def execute_notebook(src: Path, dest: Path, parameters: dict[str, Any], results_
     import papermill as pm
 
     stage_root.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f"{src.stem}.", dir=stage_root))
+    stage = Path(tempfile.mkdtemp(prefix=f"{src.stem}.{os.getpid()}.", dir=stage_root))
     staged_nb, staged_results = stage / src.name, stage / "results"
     start = time.perf_counter()
     try:
         # The kernel inherits this environment: records go to staging, and `python` on PATH is
         # this interpreter (a stale user-level kernelspec must not pick another Python).
-        env = {"PAPERLIB_RESULTS": str(staged_results),
+        env = {"PAPERLIB_RESULTS": str(staged_results), "PAPERLIB_EXECUTOR": EXECUTOR,
                "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")}
         if threads:  # parallel pages share the cores instead of each starting one thread per core
             env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
         with _environ(**env):
             try:
                 pm.execute_notebook(str(src), str(staged_nb), parameters=parameters, kernel_name="python3",
-                                    cwd=str(cwd), progress_bar=False, execution_timeout=timeout,
+                                    cwd=str(cwd), progress_bar=False, execution_timeout=cell_timeout,
                                     log_output=False)
             except pm.PapermillExecutionError as exc:
                 raise ExecutionFailed(f"{src.name}: cell {exc.exec_count} raised {exc.ename}: {exc.evalue}") from None
+            except Exception as exc:  # the kernel died, or a cell passed the cell limit (nbclient's errors)
+                why = "the kernel died" if "DeadKernel" in type(exc).__name__ else type(exc).__name__
+                raise ExecutionFailed(f"{src.name}: {why}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}") from None
         errors = notebook_errors(staged_nb)
         if errors:
             raise ExecutionFailed(f"{src.name}: " + "; ".join(errors))
@@ -126,41 +138,116 @@ def record_path(it: Item, results: Path | None = None) -> Path:
     return (results or paths.results_dir()) / f"{it.stem}.json"
 
 
-def is_stale(it: Item, profile: str, seed: int, book: Path | None = None, results: Path | None = None) -> bool:
-    """True unless the executed page and its record match profile, seed, notebook and library."""
+def is_stale(it: Item, profile: str, seed: int, book: Path | None = None, results: Path | None = None,
+             params: dict[str, Any] | None = None) -> bool:
+    """True unless the executed page and its record match profile, seed, item parameters (any ``--param`` of
+    the run that made it, or of this one), notebook and library, and the executor made it."""
     page, rec_path = executed_path(it, book), record_path(it, results)
     if not (page.exists() and rec_path.exists()):
         return True
     try:
         rec = json.loads(rec_path.read_text())
+        used = {k: v for k, v in rec["run"]["parameters"].items() if k not in ("profile", "seed", "device")}
         return not (rec["config"]["profile"] == profile and rec["config"]["seed"] == seed
+                    and used == dict(params or {})
+                    and rec.get("executed_by") == EXECUTOR
                     and rec["run"]["notebook_sha"] == sha256_file(it.notebook)
                     and rec["code_version"] == code_version())
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, AttributeError):
         return True
 
 
-def _run_one(item_id: str, profile: str, seed: int, device: str, params: dict[str, Any],
-             book: str, results: str, timeout: int | None, threads: int | None = None) -> RunReport:
-    it = lookup_item(item_id)
-    root = paths.project_root() or Path.cwd()
-    dest = executed_path(it, Path(book))
-    parameters = {"profile": profile, "seed": seed, "device": device, **params}
+def _pid_alive(pid: int) -> bool:
     try:
-        secs = execute_notebook(it.notebook, dest, parameters, Path(results), root / "_stage", root, timeout,
-                                threads)
-        return RunReport(item_id, True, secs, str(dest))
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_stages(stage_root: Path) -> list[Path]:
+    """Remove staging folders ``<stem>.<pid>.<random>`` whose process is gone (an interrupted run's leftovers)."""
+    removed = []
+    for d in stage_root.glob("*.*.*") if stage_root.is_dir() else []:
+        parts = d.name.split(".")
+        pid = int(parts[-2]) if len(parts) >= 3 and parts[-2].isdigit() else None
+        if d.is_dir() and (pid is None or not _pid_alive(pid)):
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d)
+    return removed
+
+
+def page_timeout(profile: str) -> int:
+    """The default whole-page limit of ``profile`` in seconds (``page_timeout`` in profiles.yaml)."""
+    from paperlib.core.profiles import page_timeouts
+
+    return int(page_timeouts()[profile])
+
+
+def _child(spec_path: str) -> int:
+    """Entry of the page process: execute one page, write its report next to the spec."""
+    spec = json.loads(Path(spec_path).read_text())
+    start = time.perf_counter()
+    try:
+        secs = execute_notebook(Path(spec["src"]), Path(spec["dest"]), spec["parameters"], Path(spec["results"]),
+                                Path(spec["stage_root"]), Path(spec["cwd"]), spec["cell_timeout"], spec["threads"])
+        rep = RunReport(spec["item"], True, secs, spec["dest"])
     except ExecutionFailed as exc:
-        return RunReport(item_id, False, 0.0, error=str(exc))
+        rep = RunReport(spec["item"], False, time.perf_counter() - start, error=str(exc))
+    write_json(Path(spec_path).with_suffix(".report.json"), rep.__dict__)
+    return 0
+
+
+@dataclass
+class _Page:
+    item: str
+    spec: Path
+    proc: Any = None
+    started: float = 0.0
+
+
+def _start(page: _Page, log) -> None:
+    log(f"start {page.item}")
+    page.started = time.perf_counter()
+    page.proc = subprocess.Popen([sys.executable, "-m", "paperlib.build.execute", str(page.spec)],
+                                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _kill(page: _Page) -> None:
+    """SIGKILL the page's whole process group (papermill and its kernel)."""
+    try:
+        os.killpg(page.proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    page.proc.wait()
+
+
+def _finish(page: _Page, limit: float | None) -> RunReport:
+    secs = time.perf_counter() - page.started
+    report = page.spec.with_suffix(".report.json")
+    if report.exists():
+        return RunReport(**json.loads(report.read_text()))
+    err = page.proc.stderr.read().decode(errors="replace").strip().splitlines() if page.proc.stderr else []
+    if limit is not None and secs >= limit:
+        return RunReport(page.item, False, secs, error=f"passed its time limit of {limit:.0f} s and was stopped")
+    return RunReport(page.item, False, secs, error=f"the page process exited with code {page.proc.returncode}"
+                     + (f": {err[-1]}" if err else ""))
 
 
 def run_items(item_ids: Iterable[str], profile: str = "cpu", seed: int = 0, device: str = "auto",
               params: dict[str, Any] | None = None, jobs: int = 1, book: Path | None = None,
-              results: Path | None = None, timeout: int | None = None) -> list[RunReport]:
-    """Execute items (in parallel with ``jobs`` > 1); failures are reported, not raised, so the
-    successful pages are kept. Parameters are validated before any kernel starts."""
+              results: Path | None = None, timeout: float | None = None, cell_timeout: int | None = None,
+              log=None) -> list[RunReport]:
+    """Execute items, ``jobs`` at a time, each in its own process group with a whole-page limit of
+    ``timeout`` seconds (default: the profile's ``page_timeout``). A failure (an error, a dead kernel, the
+    limit) is a report, not an exception, so the other pages still run; Ctrl-C stops the batch cleanly
+    (running pages are killed, their staging folders removed) and raises KeyboardInterrupt.
+    Parameters are validated before any kernel starts."""
     check_profile(profile)
     check_device(device)
+    log = log or (lambda msg: print(msg, flush=True))
     params = dict(params or {})
     ids = list(item_ids)
     own: dict[str, dict[str, Any]] = {}
@@ -169,15 +256,75 @@ def run_items(item_ids: Iterable[str], profile: str = "cpu", seed: int = 0, devi
         if not it.implemented:
             raise KeyError(f"{item_id} is not yet implemented (no {it.script.relative_to(paths.project_root() or Path.cwd())})")
         known = resolve(item_id, profile, seed, "cpu").params
-        own[item_id] = {k: v for k, v in params.items() if k in known}
+        own[item_id] = {k: (parse_value(k, v, known[k], item_id) if isinstance(v, str) else v)
+                        for k, v in params.items() if k in known}
         resolve(item_id, profile, seed, "cpu", **own[item_id])  # type-check overrides before any kernel starts
-    unused = set(params) - {k for o in own.values() for k in o}
+    unused = sorted(set(params) - {k for o in own.values() for k in o})
     if unused:
-        raise ValueError(f"parameter(s) {sorted(unused)} belong to none of {ids}")
+        valid = sorted({k for i in ids for k in resolve(i, profile, seed, "cpu").params})
+        hints = "".join(suggest(u, valid) for u in unused)
+        raise ProfileError(f"parameter(s) {', '.join(map(repr, unused))}{hints} belong to none of "
+                           f"{', '.join(ids)}; their parameters: {', '.join(valid) or '(none)'}")
     book, results = book or paths.book_dir(), results or paths.results_dir()
-    args = [(i, profile, seed, device, own[i], str(book), str(results), timeout) for i in ids]
-    if jobs <= 1 or len(args) <= 1:
-        return [_run_one(*a) for a in args]
-    threads = max(1, (os.cpu_count() or 1) // jobs)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_run_one, *zip(*args), [threads] * len(args)))
+    root = paths.project_root() or Path.cwd()
+    stage_root = root / "_stage"
+    clean_stale_stages(stage_root)
+    limit = float(timeout) if timeout else float(page_timeout(profile))
+    threads = max(1, (os.cpu_count() or 1) // max(1, min(jobs, len(ids)))) if jobs > 1 else None
+    pages = [{"item": i, "src": str(lookup_item(i).notebook), "dest": str(executed_path(lookup_item(i), Path(book))),
+              "parameters": {"profile": profile, "seed": seed, "device": device, **own[i]},
+              "results": str(results), "stage_root": str(stage_root), "cwd": str(root),
+              "cell_timeout": cell_timeout, "threads": threads} for i in ids]
+    return run_pages(pages, jobs, limit, stage_root, log)
+
+
+def run_pages(pages: list[dict[str, Any]], jobs: int, limit: float, stage_root: Path, log=None) -> list[RunReport]:
+    """The scheduler of :func:`run_items`: each page spec (item, src, dest, parameters, results, stage_root, cwd,
+    cell_timeout, threads) in its own process group, ``jobs`` at a time, killed at ``limit`` seconds."""
+    log = log or (lambda msg: print(msg, flush=True))
+    specs = Path(tempfile.mkdtemp(prefix=f"specs.{os.getpid()}.", dir=_mkdir(Path(stage_root))))
+    pending = []
+    for n, spec in enumerate(pages):
+        path = specs / f"{n:03d}.json"
+        write_json(path, spec)
+        pending.append(_Page(spec["item"], path))
+    order = [pg.item for pg in pending]
+    running: list[_Page] = []
+    reports: dict[str, RunReport] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, jobs):
+                page = pending.pop(0)
+                _start(page, log)
+                running.append(page)
+            time.sleep(0.2)
+            for page in list(running):
+                over = time.perf_counter() - page.started >= limit
+                if page.proc.poll() is None and not over:
+                    continue
+                if page.proc.poll() is None:
+                    _kill(page)
+                r = _finish(page, limit)
+                if not r.ok:   # a killed or crashed page process cannot clean its own staging folder
+                    clean_stale_stages(Path(stage_root))
+                reports[page.item] = r
+                running.remove(page)
+                log(f"{'ok  ' if r.ok else 'FAIL'} {r.item:<20} {r.seconds:7.1f} s  {r.notebook or r.error}")
+    except KeyboardInterrupt:
+        for page in running:
+            _kill(page)
+        clean_stale_stages(Path(stage_root))
+        log(f"interrupted: {len(reports)} page(s) finished, {len(running)} stopped, {len(pending)} not started")
+        raise
+    finally:
+        shutil.rmtree(specs, ignore_errors=True)
+    return [reports[i] for i in order]
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1]))

@@ -1,14 +1,17 @@
 """Content-addressed artifact cache for trained runs and arrays.
 
 key  = sha256(experiment name, resolved config, library code version)
-file = <cache>/<key[:2]>/<key>.pt, written atomically (temp file + rename) with a SHA-256
-       sidecar of its bytes; a file lock per key makes parallel notebooks compute an entry once.
-A corrupt or truncated entry (checksum mismatch or unreadable) is deleted and recomputed.
+file = <cache>/<key[:2]>/<key>.pt, one safe file (:mod:`paperlib.core.safefile`: checksum inside, read with
+       ``weights_only=True``, nothing in it can run code), written atomically; a file lock per key makes
+       parallel notebooks compute an entry once.
+A reader that finds a corrupt entry never deletes it (another process may be replacing it right now):
+it takes the key's lock, reads again, and only then recomputes and atomically replaces the entry.
+Files are group-readable (0666 less the umask) so that a cluster can share ``PAPERLIB_CACHE``.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
-import io
 import json
 import logging
 from functools import lru_cache
@@ -18,8 +21,7 @@ from typing import Any, Callable, TypeVar
 
 from filelock import FileLock, Timeout
 
-from paperlib.core import paths
-from paperlib.core.files import atomic_write
+from paperlib.core import paths, safefile
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -50,6 +52,17 @@ def cache_key(name: str, config: Any) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+class CacheError(OSError):
+    """The cache cannot be written (read-only, full, no permission); names ``PAPERLIB_CACHE`` and the path."""
+
+    def __init__(self, root: Path, path: Path | str, exc: OSError):
+        why = {errno.ENOSPC: "the disk is full", errno.EROFS: "the file system is read-only",
+               errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+               errno.EDQUOT: "the disk quota is exceeded"}.get(exc.errno, exc.strerror or str(exc))
+        super().__init__(exc.errno, f"cannot write the paperlib cache at {path} ({why}). The cache folder is "
+                         f"{root}; set PAPERLIB_CACHE to a writable folder with free space")
+
+
 BUSY = object()  # get_or_compute(wait=False): another process is computing this entry
 
 
@@ -63,35 +76,24 @@ class Cache:
         return self.root / key[:2] / f"{key}.pt"
 
     def load(self, key: str) -> tuple[bool, Any]:
-        """(True, value) for a valid entry; (False, None) when absent or corrupt (then removed)."""
-        import torch
-
-        path, sidecar = self._path(key), self._path(key).with_suffix(".sha256")
-        if not path.exists():
-            return False, None
+        """(True, value) for a valid entry; (False, None) when absent or corrupt (left for the writer to replace)."""
+        path = self._path(key)
         try:
             data = path.read_bytes()
-            if not sidecar.exists() or sidecar.read_text().strip() != hashlib.sha256(data).hexdigest():
-                raise ValueError("checksum mismatch")
-            return True, torch.load(io.BytesIO(data), map_location="cpu", weights_only=False)
-        except Exception as exc:  # corrupt entry: drop it, the caller recomputes
-            log.warning("cache entry %s is corrupt (%s); recomputing", path.name, exc)
-            path.unlink(missing_ok=True)
-            sidecar.unlink(missing_ok=True)
+        except OSError:  # absent (or unreadable: the write that follows says why)
+            return False, None
+        try:
+            return True, safefile.loads(data, where=str(path))
+        except safefile.UnsafeFileError as exc:
+            log.warning("cache entry %s is corrupt or unsafe (%s); recomputing", path.name, exc)
             return False, None
 
     def store(self, key: str, value: Any) -> Path:
-        import torch
-
-        buf = io.BytesIO()
-        torch.save(value, buf)
-        data = buf.getvalue()
         path = self._path(key)
-        # data first, then the checksum: a crash in between leaves an entry that fails
-        # verification and is recomputed, never one that verifies with the wrong bytes.
-        atomic_write(path, lambda fh: fh.write(data), mode="wb")
-        atomic_write(path.with_suffix(".sha256"), lambda fh: fh.write(hashlib.sha256(data).hexdigest()))
-        return path
+        try:
+            return safefile.save(path, value)
+        except OSError as exc:
+            raise CacheError(self.root, path, exc) from exc
 
     def checkpoint_path(self, name: str, config: Any) -> Path:
         """Where a long computation of (name, config) keeps its resumable checkpoint."""
@@ -110,12 +112,17 @@ class Cache:
         ok, value = self.load(key)
         if ok:
             return value
-        self._path(key).parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self._path(key).with_suffix(".lock")))
+        try:
+            self._path(key).parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(self._path(key).with_suffix(".lock")), mode=0o666)
+        except OSError as exc:
+            raise CacheError(self.root, self._path(key).parent, exc) from exc
         try:
             lock.acquire(timeout=-1 if wait else 0)
         except Timeout:
             return BUSY
+        except OSError as exc:   # a read-only cache cannot even hold the lock file
+            raise CacheError(self.root, lock.lock_file, exc) from exc
         try:
             ok, value = self.load(key)  # another process may have finished it meanwhile
             if ok:

@@ -8,15 +8,25 @@ from pathlib import Path
 from typing import Any, Callable
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[Any], None], mode: str = "w") -> Path:
+def _umask() -> int:
+    old = os.umask(0)
+    os.umask(old)
+    return old
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[Any], None], mode: str = "w",
+                 permissions: int | None = None) -> Path:
     """Call ``write(fh)`` on a temp file next to ``path`` and rename it into place.
 
-    A reader never sees a half-written file; an exception leaves the old file untouched.
+    A reader never sees a half-written file; an exception leaves the old file untouched. The file gets
+    ``permissions`` (default ``0o666`` less the umask, as ``open`` would give; ``mkstemp`` alone gives 0600,
+    which hides a shared cache from the rest of a group).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, permissions if permissions is not None else 0o666 & ~_umask())
         with os.fdopen(fd, mode) as fh:
             write(fh)
             fh.flush()

@@ -35,7 +35,38 @@ def profile_names() -> tuple[str, ...]:
     return tuple(_table()["profiles"])
 
 
-def _suggest(name: str, valid) -> str:
+def page_timeouts() -> dict[str, int]:
+    """Whole-page time limit of each profile in seconds (``page_timeout`` in profiles.yaml)."""
+    return dict(_table()["page_timeout"])
+
+
+def parse_value(name: str, text: str, default: Any, item_id: str = "") -> Any:
+    """A ``--param`` string as the type of the parameter's default: ``1e30`` is a float (YAML 1.1 reads it as a
+    string), ``[1, 2]`` a list, ``true`` a bool; anything unparsable raises :class:`ProfileError`."""
+    where = f"{item_id}: " if item_id else ""
+    try:
+        if isinstance(default, bool):
+            low = text.strip().lower()
+            if low not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(text)
+            return low in ("true", "1", "yes")
+        if isinstance(default, int):
+            return int(text)
+        if isinstance(default, float):
+            return float(text)
+        if isinstance(default, str):
+            return text
+        value = yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError):
+        raise ProfileError(f"{where}parameter {name!r} must be {type(default).__name__} like its default "
+                           f"{default!r}, got {text!r}") from None
+    if isinstance(default, (list, tuple)) and isinstance(value, list):
+        value = [parse_value(f"{name}[{i}]", v, default[0], item_id) if isinstance(v, str) and default
+                 and not isinstance(default[0], str) else v for i, v in enumerate(value)]
+    return value
+
+
+def suggest(name: str, valid) -> str:
     close = difflib.get_close_matches(name, list(valid), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -44,7 +75,7 @@ def check_profile(profile: str) -> str:
     names = profile_names()
     if profile not in names:
         raise ProfileError(
-            f"unknown profile {profile!r}{_suggest(str(profile), names)}; valid profiles: {', '.join(names)}")
+            f"unknown profile {profile!r}{suggest(str(profile), names)}; valid profiles: {', '.join(names)}")
     return profile
 
 
@@ -140,7 +171,7 @@ def resolve(item_id: str, profile: str = DEFAULT_PROFILE, seed: int = 0, device:
     unknown = sorted(set(overrides) - set(params))
     if unknown:
         valid = sorted(set(params) | set(RUN_PARAMETERS))
-        hints = "".join(_suggest(u, valid) for u in unknown)
+        hints = "".join(suggest(u, valid) for u in unknown)
         raise ProfileError(f"{item_id}: unknown parameter(s) {', '.join(map(repr, unknown))}{hints}; "
                            f"valid parameters: {', '.join(valid)}")
     for k, v in overrides.items():

@@ -4,6 +4,7 @@ The scorecard page is generated from these records and the catalogue.
 """
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any, Iterable
@@ -15,6 +16,7 @@ from paperlib.core.profiles import Config
 
 REPRODUCED, MISMATCH, DRAWN, NOT_RUN, NOT_IMPLEMENTED = (
     "reproduced", "mismatch", "drawn", "not run", "not yet implemented")
+UNVERIFIED = "unverified (run outside paperlib run)"
 
 
 def status_of(claims: list[dict], tier: str) -> str:
@@ -57,6 +59,9 @@ def record(cfg: Config, claims: Iterable[ClaimResult] = (), comparison=None,
         "metrics": metrics or {},
         "figures": [Path(f).name for f in figures],
         "notes": notes,
+        # "paperlib run" when the executor ran the page (it sets PAPERLIB_EXECUTOR); anything else (plain
+        # papermill, Jupyter) is shown on the scorecard as unverified, never as reproduced
+        "executed_by": os.environ.get("PAPERLIB_EXECUTOR", "outside paperlib run"),
         "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     path = paths.results_dir() / f"{it.stem}.json"

@@ -8,7 +8,7 @@ import sys
 import types
 from typing import Any, Mapping
 
-from paperlib.core.profiles import RUN_PARAMETERS, Config, ProfileError, _suggest, item_parameters, resolve
+from paperlib.core.profiles import RUN_PARAMETERS, Config, ProfileError, suggest, item_parameters, resolve
 
 # Names that IPython / Jupyter put into a kernel's globals; never parameters.
 _KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
@@ -70,7 +70,7 @@ def setup(item_id: str, namespace: Mapping[str, Any] | None = None, **overrides:
         valid = set(RUN_PARAMETERS) | set(item_parameters(item_id, str(found.get("profile", "cpu"))))
         unknown = sorted(set(found) - valid)
         if unknown:
-            hints = "".join(_suggest(u, sorted(valid)) for u in unknown)
+            hints = "".join(suggest(u, sorted(valid)) for u in unknown)
             raise ProfileError(f"{item_id}: unknown notebook parameter(s) {', '.join(map(repr, unknown))}"
                                f"{hints}; valid parameters: {', '.join(sorted(valid))}")
         given = {**found, **given}

@@ -23,28 +23,14 @@ from typing import Callable
 import numpy as np
 import torch
 
+from paperlib.estimators.grids import js_grid, kl_grid
+from paperlib.estimators.kernels import as_2d, gaussian_kernel, median_sigma
+from paperlib.training import fit
+
 __all__ = ["gaussian_kernel", "median_sigma", "mmd2", "mmd2_weighted", "mmd", "mmd2_gaussians", "mmd_witness", "kl_gaussian", "kl_grid", "js_grid",
            "kl_lower_bound", "KaleResult", "solve_kale_dual", "kale", "kale_neural", "CONVENTIONS"]
 
 CONVENTIONS = ("flow", "talk")
-
-
-def _2d(x) -> torch.Tensor:
-    x = torch.as_tensor(x, dtype=torch.float64)
-    return x[:, None] if x.ndim == 1 else x
-
-
-def gaussian_kernel(x, y, sigma: float = 1.0) -> torch.Tensor:
-    r"""$k(x,y)=\exp(-\|x-y\|^2/\sigma)$ between the rows of ``x`` (n, d) and ``y`` (m, d) (1-D input: d = 1)."""
-    x, y = _2d(x), _2d(y)
-    return torch.exp(-torch.cdist(x, y).pow(2) / sigma)
-
-
-def median_sigma(x, y) -> float:
-    r"""The median heuristic in this convention: $\sigma=\mathrm{median}\|z_i-z_j\|^2$ over the pooled sample."""
-    z = torch.cat([_2d(x), _2d(y)])
-    d2 = torch.cdist(z, z).pow(2)
-    return float(d2[torch.triu_indices(len(z), len(z), 1).unbind()].median())
 
 
 def mmd2(x, y, sigma: float = 1.0, unbiased: bool = False) -> float:
@@ -61,7 +47,7 @@ def mmd2(x, y, sigma: float = 1.0, unbiased: bool = False) -> float:
 def mmd2_weighted(x, y, wx=None, wy=None, sigma: float = 1.0) -> float:
     r"""$\|\sum_iw^x_ik(x_i,\cdot)-\sum_jw^y_jk(y_j,\cdot)\|^2$ for weighted samples (weights normalised to 1; uniform
     when omitted): the MMD of a reweighted (importance-sampled) model to the data."""
-    x, y = _2d(x), _2d(y)
+    x, y = as_2d(x), as_2d(y)
     wx = torch.full((len(x),), 1 / len(x), dtype=torch.float64) if wx is None else torch.as_tensor(wx, dtype=torch.float64)
     wy = torch.full((len(y),), 1 / len(y), dtype=torch.float64) if wy is None else torch.as_tensor(wy, dtype=torch.float64)
     wx, wy = wx / wx.sum(), wy / wy.sum()
@@ -105,22 +91,6 @@ def kl_gaussian(mu_p, cov_p, mu_q, cov_q) -> float:
     iq = np.linalg.inv(sq)
     diff = mq - mp
     return float(0.5 * (np.trace(iq @ sp) + diff @ iq @ diff - d + np.linalg.slogdet(sq)[1] - np.linalg.slogdet(sp)[1]))
-
-
-def kl_grid(p, q, cell: float = 1.0) -> float:
-    r"""$\int p\log(p/q)$ for densities tabulated on a regular grid (cell volume ``cell``); $+\infty$ when $q=0<p$."""
-    p, q = np.asarray(p, float), np.asarray(q, float)
-    on = p > 0
-    if np.any(q[on] <= 0):
-        return math.inf
-    return float(np.sum(p[on] * np.log(p[on] / q[on])) * cell)
-
-
-def js_grid(p, q, cell: float = 1.0) -> float:
-    r"""$\mathrm{JS}=\tfrac12\mathrm{KL}(P\|M)+\tfrac12\mathrm{KL}(Q\|M)$, $M=\tfrac12(P+Q)$; at most $\log2$ (disjoint supports)."""
-    p, q = np.asarray(p, float), np.asarray(q, float)
-    m = 0.5 * (p + q)
-    return 0.5 * kl_grid(p, m, cell) + 0.5 * kl_grid(q, m, cell)
 
 
 def kl_lower_bound(f_p, f_q) -> float:
@@ -195,7 +165,7 @@ def kale(p_samples, q_samples, lam: float = 1.0, sigma: float = 1.0, convention:
         raise ValueError(f"unknown KALE convention {convention!r}; choose from {CONVENTIONS}")
     if lam <= 0:
         raise ValueError(f"lambda must be positive, got {lam}")
-    y, x = _2d(p_samples), _2d(q_samples)
+    y, x = as_2d(p_samples), as_2d(q_samples)
     kxx = gaussian_kernel(x, x, sigma)
     b = gaussian_kernel(x, y, sigma).mean(1)
     kyy = float(gaussian_kernel(y, y, sigma).mean())
@@ -204,7 +174,7 @@ def kale(p_samples, q_samples, lam: float = 1.0, sigma: float = 1.0, convention:
     dual = (1 + lam) * (1 + j)
 
     def witness(t):
-        t = _2d(t)
+        t = as_2d(t)
         return (gaussian_kernel(t, y, sigma).mean(1) - gaussian_kernel(t, x, sigma) @ a) / lam
 
     h_y, h_x = witness(y), witness(x)
@@ -214,6 +184,42 @@ def kale(p_samples, q_samples, lam: float = 1.0, sigma: float = 1.0, convention:
     return KaleResult(value, primal, dual, a.numpy(), lam, sigma, convention, witness, iters)
 
 
+class _KaleWitnessTrainer:
+    """Gradient ascent on the neural KALE objective; the :class:`paperlib.training.Trainer` protocol."""
+
+    def __init__(self, net: torch.nn.Module, y: torch.Tensor, x: torch.Tensor, lam: float, lr: float):
+        self.name, self.members, self.iteration = "kale-neural", [("KALE", 0)], 0
+        self.net, self.y, self.x, self.lam = net, y, x, lam
+        self.opt = torch.optim.Adam(net.parameters(), lr=lr)
+
+    def objective(self) -> torch.Tensor:
+        reg = sum((p**2).sum() for p in self.net.parameters())
+        return 1 + self.net(self.y).mean() - torch.exp(self.net(self.x)).mean() - self.lam / 2 * reg
+
+    def modules(self):
+        return {"witness": self.net}
+
+    def step(self) -> dict[str, torch.Tensor]:
+        self.opt.zero_grad()
+        loss = -self.objective()
+        loss.backward()
+        self.opt.step()
+        self.iteration += 1
+        return {"-kale": loss.detach().reshape(1)}
+
+    def evaluate(self, final: bool = False) -> dict[str, float]:
+        with torch.no_grad():
+            return {"kale": float(self.objective())}
+
+    def state_dict(self) -> dict:
+        return {"iteration": self.iteration, "net": self.net.state_dict(), "opt": self.opt.state_dict()}
+
+    def load_state_dict(self, st: dict) -> None:
+        self.iteration = st["iteration"]
+        self.net.load_state_dict(st["net"])
+        self.opt.load_state_dict(st["opt"])
+
+
 def kale_neural(p_samples, q_samples, lam: float = 1e-3, hidden: int = 64, steps: int = 2000, lr: float = 1e-3,
                 seed: int = 0, convention: str = "flow") -> tuple[float, torch.nn.Module]:
     r"""KALE with an MLP witness $h$ (2 hidden tanh layers): maximise $1+\overline{h(y)}-\overline{e^{h(x)}}-\frac\lambda2\|\theta\|^2$
@@ -221,7 +227,7 @@ def kale_neural(p_samples, q_samples, lam: float = 1e-3, hidden: int = 64, steps
     Returns (value in the requested convention, the trained witness)."""
     if convention not in CONVENTIONS:
         raise ValueError(f"unknown KALE convention {convention!r}; choose from {CONVENTIONS}")
-    y, x = _2d(p_samples).float(), _2d(q_samples).float()
+    y, x = as_2d(p_samples).float(), as_2d(q_samples).float()
     g = torch.Generator().manual_seed(seed)
     d = y.shape[1]
     net = torch.nn.Sequential(torch.nn.Linear(d, hidden), torch.nn.Tanh(), torch.nn.Linear(hidden, hidden),
@@ -229,17 +235,9 @@ def kale_neural(p_samples, q_samples, lam: float = 1e-3, hidden: int = 64, steps
     with torch.no_grad():
         for p in net.parameters():
             p.copy_(torch.randn(p.shape, generator=g) * (0.0 if p.ndim == 1 else 1.0 / math.sqrt(p.shape[-1])))
-    opt = torch.optim.Adam(net.parameters(), lr=lr)
-
-    def objective():
-        reg = sum((p**2).sum() for p in net.parameters())
-        return 1 + net(y).mean() - torch.exp(net(x)).mean() - lam / 2 * reg
-
-    for _ in range(steps):
-        opt.zero_grad()
-        (-objective()).backward()
-        opt.step()
+    tr = _KaleWitnessTrainer(net, y, x, lam, lr)
+    fit(tr, steps, max(1, steps), progress=False)
     with torch.no_grad():
-        val = float(objective())
+        val = float(tr.objective())
     val = (1 + lam) * val if convention == "flow" else val
     return val, net

@@ -8,7 +8,21 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["knn_score", "gaussian_nll"]
+__all__ = ["knn_indices", "knn_score", "knn_unit_direction", "gaussian_nll"]
+
+
+def knn_indices(x: torch.Tensor, k: int) -> torch.Tensor:
+    """Indices of each row's ``k`` nearest rows of ``x`` (..., n, d), the row itself first."""
+    return torch.cdist(x, x).topk(k + 1, largest=False).indices
+
+
+def knn_unit_direction(x: torch.Tensor, k: int) -> torch.Tensor:
+    r"""$(\mu_i-x_i)/\|\mu_i-x_i\|$ for a batch of images (N, ...) flattened, $\mu_i$ the mean of the $k$ nearest
+    other images (eqs. 10-11 as the NIST code: unit-normalised, self excluded)."""
+    flat = x.flatten(1)
+    idx = knn_indices(flat, k)[:, 1:]
+    d = flat[idx].mean(1) - flat
+    return (d / (d.norm(dim=1, keepdim=True) + 1e-12)).view_as(x)
 
 
 def knn_score(x: torch.Tensor, k: int = 20) -> torch.Tensor:
@@ -20,8 +34,7 @@ def knn_score(x: torch.Tensor, k: int = 20) -> torch.Tensor:
     (spec B.2.1). ``x`` is (M, B, D), one batch per member; returns (M, B, D). ``torch.cdist`` rather than
     scikit-learn's kNN: the batch is small, on the training device, and needs no copy to numpy.
     """
-    dist = torch.cdist(x, x)
-    idx = dist.topk(k + 1, largest=False).indices                          # itself first
+    idx = knn_indices(x, k)                                                # itself first
     nb = torch.gather(x[:, None].expand(-1, x.shape[1], -1, -1), 2,
                       idx[..., None].expand(-1, -1, -1, x.shape[-1]))      # (M, B, k+1, D)
     mu = nb[:, :, 1:].mean(2)

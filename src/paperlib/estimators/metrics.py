@@ -8,9 +8,13 @@ import numpy as np
 import torch
 from sklearn.metrics import roc_auc_score
 
+from paperlib.estimators.grids import CE_EPS, energy_pmf, grid_histogram, grid_kl, grid_kl_js  # noqa: F401 (re-export)
+from paperlib.estimators.kernels import gaussian_of_sqdist, sigma_from_bandwidth
+
 
 def _rbf(a: torch.Tensor, b: torch.Tensor, bandwidth: float) -> torch.Tensor:
-    return torch.exp(-torch.cdist(a, b).pow(2) / (2 * bandwidth**2))
+    """The textbook-bandwidth Gaussian of the Stein Bridging code, $\\exp(-d^2/(2h^2))$ (:mod:`.kernels`)."""
+    return gaussian_of_sqdist(torch.cdist(a, b).pow(2), sigma_from_bandwidth(bandwidth))
 
 
 _KERNEL_SUMS: dict[tuple[str, float], float] = {}
@@ -62,22 +66,6 @@ def hsr(y: torch.Tensor, means: torch.Tensor, threshold: float) -> torch.Tensor:
     return (nearest_mean_sqdist(y, means) < threshold).double().mean(-1)
 
 
-def grid_kl_js(true_density: torch.Tensor, model_density: torch.Tensor, clip=(1e-7, 1e7)) -> tuple[float, float]:
-    r"""KL(true‖model) and JS between grid-normalised densities, as the released test scripts do.
-
-    $q=f\,\sum t/\sum f$, both clipped to [1e-7, 1e7];
-    $\mathrm{KL}=\frac1{\sum t}\sum t\log\frac tq$, $\mathrm{JS}=\frac1{\sum t}\frac12\sum[t\log\frac tm+q\log\frac qm]$, $m=\frac{t+q}2$.
-    """
-    t = true_density.double().reshape(-1)
-    f = model_density.double().reshape(-1)
-    q = (f * t.sum() / f.sum()).clamp(*clip)
-    t = t.clamp(*clip)
-    m = (t + q) / 2
-    kl = (t * torch.log(t / q)).sum() / t.sum()
-    js = 0.5 * (t * torch.log(t / m) + q * torch.log(q / m)).sum() / t.sum()
-    return float(kl), float(js)
-
-
 def box_negatives(means: torch.Tensor, half_side: float, per_mean: int, generator: torch.Generator) -> torch.Tensor:
     """``per_mean`` points uniform in the axis-aligned square of half-side ``half_side`` around each mean."""
     u = torch.rand(means.shape[0], per_mean, means.shape[1], generator=generator, dtype=torch.float64)
@@ -106,39 +94,3 @@ def coverage(log_density_at_means: torch.Tensor, log_density_mesh: torch.Tensor,
     """Share of means whose model density exceeds ``fraction`` × the model's maximum on the mesh."""
     top = torch.maximum(log_density_mesh.max(), log_density_at_means.max())
     return float((log_density_at_means >= top + np.log(fraction)).double().mean())
-
-
-# ------------------------------------------------------------------ Dai et al. 2017, Table 2 (spec B.5)
-CE_EPS = 1e-8
-
-
-def grid_histogram(points: torch.Tensor, canvas: tuple[float, float, float, float], size: int) -> torch.Tensor:
-    r"""Normalised histogram of ``points`` (..., n, 2) on the ``size``×``size`` node grid of ``canvas``.
-
-    Each point goes to its nearest node, $\mathrm{round}((x-x_{\min})/\Delta)$ per axis; points outside the
-    canvas go to the border node. The flat index is ``iy * size + ix``, the order of
-    :meth:`ToyDataset.mesh` points. Written by hand (``torch.bincount``) because the binning must be
-    nearest-node, not numpy's left-closed edges.
-    """
-    x0, x1, y0, y1 = canvas
-    p = points.double()
-    ix = torch.round((p[..., 0] - x0) / ((x1 - x0) / (size - 1))).clamp(0, size - 1).long()
-    iy = torch.round((p[..., 1] - y0) / ((y1 - y0) / (size - 1))).clamp(0, size - 1).long()
-    flat = (iy * size + ix).reshape(-1, p.shape[-2])
-    h = torch.stack([torch.bincount(f, minlength=size * size) for f in flat]).double()
-    return (h / h.sum(-1, keepdim=True)).reshape(*points.shape[:-2], size * size)
-
-
-def energy_pmf(energy: torch.Tensor) -> torch.Tensor:
-    r"""$p_{disc}(x)=e^{-c(x)}/\sum_{x'}e^{-c(x')}$ over the grid nodes (assumes $\mu^*=0$, spec B.5)."""
-    return torch.softmax(-energy.double(), dim=-1)
-
-
-def grid_kl(p: torch.Tensor, q: torch.Tensor, eps: float = CE_EPS) -> torch.Tensor:
-    r"""$\mathrm{KL}(P\|Q)=\sum_gP_g[\log(P_g+\varepsilon)-\log(Q_g+\varepsilon)]$, $\varepsilon=10^{-8}$, on probability vectors.
-
-    The convention of Table 2 of Dai et al. (inferred in spec B.5: it reproduces all six data-only
-    values of the table's header). Without ε, KL($p_{data}\|p_{emp}$) is infinite (empty cells).
-    """
-    p, q = p.double(), q.double()
-    return (p * (torch.log(p + eps) - torch.log(q + eps))).sum(-1)

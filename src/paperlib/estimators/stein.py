@@ -14,6 +14,8 @@ from typing import Callable
 
 import torch
 
+from paperlib.estimators.kernels import gaussian_of_sqdist, sigma_from_bandwidth
+
 Energy = Callable[[torch.Tensor], torch.Tensor]
 
 
@@ -37,7 +39,7 @@ def stein_kernel(x: torch.Tensor, s: torch.Tensor, bandwidth: float = 1.0) -> to
     h2 = bandwidth**2
     diff = x[..., :, None, :] - x[..., None, :, :]            # x_i - x_j
     r2 = (diff**2).sum(-1)
-    k = torch.exp(-r2 / (2 * h2))
+    k = gaussian_of_sqdist(r2, sigma_from_bandwidth(bandwidth))
     ss = s @ s.transpose(-1, -2)
     s_i_diff = (s[..., :, None, :] * diff).sum(-1)            # s(x_i)^T (x_i - x_j)
     diff_s_j = (diff * s[..., None, :, :]).sum(-1)            # (x_i - x_j)^T s(x_j)

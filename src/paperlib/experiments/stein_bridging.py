@@ -16,6 +16,8 @@ import torch
 
 from paperlib.methods import stein_bridging as mt
 from paperlib.core.cache import Cache
+from paperlib.core.settings import for_dataset
+from paperlib.training import fit
 from paperlib.data import toy
 
 LOWER_IS_BETTER = {"mmd": True, "hsr": False, "kl": True, "js": True, "auc": False, "cover": False}
@@ -30,15 +32,14 @@ GENERATOR_ORDER = ["GAN", "GAN+LR", "GAN+ER", "GAN+VA", "WGAN-GP", "WGAN-GP+LR",
 ESTIMATOR_ORDER = ["DEM", "EGAN", "DGM", "Joint-JS", "Joint-W"]
 
 
+# page parameters of the suites that are not training settings
+KNOBS = ("n_seeds", "variant_seeds", "noise_ratios", "sizes", "warmup_fractions")
+
+
 def settings(dataset: str, params: dict[str, Any]) -> mt.TrainSettings:
-    """TrainSettings for ``dataset``: the code's per-dataset values, then the page's parameters."""
-    if dataset not in mt.DATASET_SETTINGS:
-        raise KeyError(f"unknown toy dataset {dataset!r}; available: {', '.join(mt.DATASET_SETTINGS)}")
-    base = dict(mt.DATASET_SETTINGS[dataset])
-    base.update({k: v for k, v in params.items() if k not in base})
-    if f"iterations_{dataset}" in params:  # the paper trains Two-Circle 1e6 and Two-Spiral 5e5 iterations
-        base["iterations"] = params[f"iterations_{dataset}"]
-    return mt.TrainSettings.from_params(base)
+    """TrainSettings for ``dataset`` (precedence: :mod:`paperlib.core.settings`); the paper trains Two-Circle
+    1e6 and Two-Spiral 5e5 iterations (``iterations_<dataset>``)."""
+    return for_dataset(mt.TrainSettings, dataset, mt.DATASET_SETTINGS, params, KNOBS)
 
 
 def run(dataset: str, members: Sequence[tuple[str, int]], s: mt.TrainSettings,
@@ -66,7 +67,7 @@ def run(dataset: str, members: Sequence[tuple[str, int]], s: mt.TrainSettings,
         torch.manual_seed(data_seed)
         trainer = mt.make_trainer(ds, members, s, rng_seed=1000 + data_seed,
                                   member_data=member_data, bridge_starts=bridge_starts, device=device)
-        out = mt.fit(trainer, s.iterations, s.eval_every, checkpoint=checkpoint, progress=progress)
+        out = fit(trainer, s.iterations, s.eval_every, checkpoint=checkpoint, progress=progress)
         n_samples = ds.data.shape[0]
         out["samples"] = trainer.sample(n_samples).float()
         _, _, pts = ds.mesh(s.final_mesh)

@@ -9,7 +9,7 @@ Claim 8 is read from image statistics of the ranked *real* images (:func:`image_
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -17,11 +17,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from paperlib.methods import stein_bridging as mt
+from paperlib.estimators.entropy import knn_unit_direction
+from paperlib.methods.common import gap_masks
+from paperlib.training import fit
 from paperlib.core.cache import Cache
+from paperlib.core.settings import from_params
 from paperlib.data import digits
 
-METHODS = ["EGAN-Ent-NN", "EGAN-Const", "GAN"]
+DIGIT_METHODS = ["EGAN-Ent-NN", "EGAN-Const", "GAN"]
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,8 @@ class DigitSettings:
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> "DigitSettings":
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in params.items() if k in names})
+        """Typed settings from a page's parameters (``download`` is a page knob, not a setting)."""
+        return from_params(cls, params, knobs=("download",))
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -109,31 +112,18 @@ def _init(module: nn.Module, s: DigitSettings, seed: int) -> None:
                     m.bias.zero_()
 
 
-def knn_direction(x: torch.Tensor, k: int) -> torch.Tensor:
-    r"""$(\mu_i-x_i)/\|\mu_i-x_i\|$ for flattened images (eqs. 10-11, NIST code: unit-normalised, self excluded)."""
-    flat = x.flatten(1)
-    idx = torch.cdist(flat, flat).topk(k + 1, largest=False).indices[:, 1:]
-    d = flat[idx].mean(1) - flat
-    return (d / (d.norm(dim=1, keepdim=True) + 1e-12)).view_as(x)
-
-
-@dataclass
-class _Named:
-    name: str
-
-
 class DigitTrainer:
     """One model (GAN or energy GAN) on digit images; the :class:`paperlib.methods.Trainer` protocol."""
 
     def __init__(self, images: torch.Tensor, method: str, seed: int, s: DigitSettings, device: str = "cpu"):
-        if method not in METHODS:
-            raise KeyError(f"unknown method {method!r}; digit-ranking methods: {', '.join(METHODS)}")
+        if method not in DIGIT_METHODS:
+            raise KeyError(f"unknown method {method!r}; digit-ranking methods: {', '.join(DIGIT_METHODS)}")
         if method == "EGAN-Ent-NN" and s.batch <= s.knn_k:
             raise ValueError(f"EGAN-Ent-NN needs a batch larger than knn_k={s.knn_k} (its neighbours come from the "
                              f"batch); got batch={s.batch}")
         self.s, self.method, self.device = s, method, torch.device(device)
         self.members, self.iteration = [(method, seed)], 0
-        self.ds = _Named(f"digit{s.digit}/{method}")
+        self.name = f"digit{s.digit}/{method}"
         self.images = images
         self.per_epoch = math.ceil(images.shape[0] / s.batch)
         self.total = s.iterations or s.epochs * self.per_epoch
@@ -181,9 +171,9 @@ class DigitTrainer:
             upd_d = upd_g = True
         else:
             loss_d = self.D(real).mean() - self.D(fake.detach()).mean()
-            lo, hi = s.gap_window
             joint = self.iteration < self.epoch_length        # every step of epoch 0 is a joint step
-            upd_d, upd_g = joint or self.gap > lo, joint or self.gap < hi
+            mask_d, mask_g = gap_masks(torch.tensor(self.gap, dtype=torch.float64), s.gap_window)
+            upd_d, upd_g = joint or bool(mask_d), joint or bool(mask_g)
         if upd_d:
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
@@ -194,7 +184,7 @@ class DigitTrainer:
             loss_g = self.D(fake).mean()
             if self.alpha:
                 with torch.no_grad():
-                    d = knn_direction(fake.detach(), s.knn_k)
+                    d = knn_unit_direction(fake.detach(), s.knn_k)
                 loss_g = loss_g + self.alpha * (d * fake).flatten(1).sum()   # batch sum, as the code
         if upd_g:
             self.opt_g.zero_grad(set_to_none=True)
@@ -226,6 +216,9 @@ class DigitTrainer:
         real = self.images[:500]
         return {"energy_real": np.array([float(self.energy(real).mean())]),
                 "energy_generated": np.array([float(self.energy(self.generate(500, uniform=False)).mean())])}
+
+    def modules(self) -> dict[str, nn.Module]:
+        return {"G": self.G, "D": self.D}
 
     def state_dict(self) -> dict:
         return {"iteration": self.iteration, "gap": self.gap, "rng": self.rng.get_state(), "order": self._order,
@@ -261,7 +254,7 @@ def run(method: str, s: DigitSettings, seed: int = 0, cache: Cache | None = None
         d = data(s, download)
         torch.manual_seed(seed)
         trainer = DigitTrainer(d["train"], method, seed, s, device)
-        out = mt.fit(trainer, trainer.total, s.eval_every, checkpoint=checkpoint, checkpoint_every=200,
+        out = fit(trainer, trainer.total, s.eval_every, checkpoint=checkpoint, checkpoint_every=200,
                      progress=progress)
         generated = trainer.generate(s.pool)
         out.update(generated=generated, energy_generated=trainer.energy(generated),

@@ -15,7 +15,7 @@ of 100,000 generated points) and $p_{disc}\propto e^{-c(x)}$ (the discriminator'
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
 import numpy as np
@@ -24,12 +24,14 @@ import torch.nn.functional as F
 
 from paperlib.estimators import entropy
 from paperlib.estimators import metrics
-from paperlib.methods import stein_bridging as mt
+from paperlib.methods.common import ToyTrainer, adam, gap_masks, margin_cost
+from paperlib.training import fit
 from paperlib.core.cache import BUSY, Cache
+from paperlib.core.settings import for_dataset
 from paperlib.data import toy
 from paperlib.nets.batched import MLP, LinearHeadEnergy
 
-METHODS = ["GAN", "EGAN-Const", "EGAN-Ent-VI", "EGAN-Ent-NN"]
+CE_METHODS = ["GAN", "EGAN-Const", "EGAN-Ent-VI", "EGAN-Ent-NN"]
 ENERGY_GANS = {"EGAN-Const": "", "EGAN-Ent-VI": "vi", "EGAN-Ent-NN": "knn"}   # method -> entropy term
 DATASETS = {"four_gaussians": "4 Gaussians", "biased": "Biased 2 Gaussians", "two_spirals": "Two spirals"}
 PAIRS = [("gen", "emp"), ("emp", "gen"), ("gen", "data"), ("data", "gen"), ("disc", "emp"), ("emp", "disc"),
@@ -66,14 +68,9 @@ class CESettings:
     final_samples: int = 100_000        # generated points of the final p_gen (Table 2)
     grid: int = 100
     diagnostic_points: int = 2000       # generated points of the scatter plots and gradient fields
-    # names read by methods._Base (data batching and sampling)
+    # names read by methods.common.ToyTrainer (data batching and sampling)
     noise_std: float = 1.0
     quirk_no_shuffle: bool = False
-
-    @classmethod
-    def from_params(cls, params: dict[str, Any]) -> "CESettings":
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in params.items() if k in names})
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -100,18 +97,13 @@ DATASET_SETTINGS = {
 }
 
 
+KNOBS = ("n_seeds",)   # page parameters of the suites that are not training settings
+
+
 def settings(dataset: str, params: dict[str, Any]) -> CESettings:
-    """The code's settings for ``dataset``, then the page's parameters (``iterations_<dataset>`` too)."""
-    if dataset not in DATASET_SETTINGS:
-        raise KeyError(f"unknown Dai et al. dataset {dataset!r}; available: {', '.join(DATASET_SETTINGS)}")
-    base = dict(DATASET_SETTINGS[dataset])
-    base.update({k: v for k, v in params.items() if k not in ("iterations", "gan_iterations")})
-    for key in ("iterations", "gan_iterations"):
-        if f"{key}_{dataset}" in params:
-            base[key] = params[f"{key}_{dataset}"]
-        elif key in params:
-            base[key] = params[key]
-    return CESettings.from_params(base)
+    """The code's settings for ``dataset``, then the page's parameters (``iterations_<dataset>`` beats
+    ``iterations``; precedence: :mod:`paperlib.core.settings`)."""
+    return for_dataset(CESettings, dataset, DATASET_SETTINGS, params, KNOBS)
 
 
 # ------------------------------------------------------------------------------------------- reference
@@ -152,12 +144,12 @@ def calibration_slope(ref: Reference, energy: torch.Tensor) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------------- trainers
-class _CEBase(mt._Base):
+class CETrainer(ToyTrainer):
     """Evaluation shared by the GAN and the energy GANs: Table 2's KLs and the calibration read-outs."""
 
-    def _lookup(self, name: str) -> str:
-        if name not in METHODS:
-            raise KeyError(f"unknown method {name!r}; Dai et al. methods: {', '.join(METHODS)}")
+    def lookup(self, name: str) -> str:
+        if name not in CE_METHODS:
+            raise KeyError(f"unknown method {name!r}; Dai et al. methods: {', '.join(CE_METHODS)}")
         return name
 
     def __init__(self, ds, members, s: CESettings, rng_seed: int, device: str):
@@ -215,7 +207,7 @@ class _CEBase(mt._Base):
                 "total": -(g_e + g_h).cpu()}
 
 
-class EnergyGANTrainer(_CEBase):
+class EnergyGANTrainer(CETrainer):
     r"""EGAN-Const / EGAN-Ent-NN / EGAN-Ent-VI with the gap-driven schedule (spec B.3.1).
 
     Energy step: $\min\;\bar E(x)-\bar E(\tilde x)$, or with a margin $\frac1B\sum_i\max(\bar E(x)-E(\tilde x_i),-m)$.
@@ -238,28 +230,28 @@ class EnergyGANTrainer(_CEBase):
         self.w_vi = torch.tensor([s.vi_weight * (k == "vi") for k in kinds], device=self.device)
         self.inference = MLP(seeds, [2, h, h, 2 * s.noise_dim], "relu", "ce/inference", init_std=std_e) \
             if "vi" in kinds else None
-        self._place()
-        self.opt_energy = mt._adam(self.energy.parameters(), lr=s.lr, betas=(0.0, 0.999))
-        self.opt_gen = mt._adam(self.generator.parameters(), lr=s.gen_lr_factor * s.lr, betas=(0.0, 0.999))
-        self.opt_inf = mt._adam(self.inference.parameters(), lr=s.lr, betas=(0.0, 0.999)) if self.inference else None
+        self.place()
+        self.opt_energy = adam(self.energy.parameters(), lr=s.lr, betas=(0.0, 0.999))
+        self.opt_gen = adam(self.generator.parameters(), lr=s.gen_lr_factor * s.lr, betas=(0.0, 0.999))
+        self.opt_inf = adam(self.inference.parameters(), lr=s.lr, betas=(0.0, 0.999)) if self.inference else None
         self.gap = torch.ones(self.M, device=self.device)
 
-    def _modules(self):
+    def modules(self):
         mods = {"generator": self.generator, "energy": self.energy}
         if self.inference is not None:
             mods["inference"] = self.inference
         return mods
 
-    def _optims(self):
+    def optims(self):
         opts = {"energy": self.opt_energy, "gen": self.opt_gen}
         if self.opt_inf is not None:
             opts["inference"] = self.opt_inf
         return opts
 
-    def _extra(self):
+    def extra_state(self):
         return {"gap": self.gap}
 
-    def _load_extra(self, extra):
+    def load_extra_state(self, extra):
         self.gap = extra["gap"].to(self.device)
 
     def _nll(self, z: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
@@ -284,13 +276,11 @@ class EnergyGANTrainer(_CEBase):
             if opt is not None:
                 for group in opt.param_groups:
                     group["lr"] = factor * lr
-        lo, hi = s.gap_window
-        upd_e, upd_g = (self.gap > lo).float(), (self.gap < hi).float()
+        upd_e, upd_g = gap_masks(self.gap, s.gap_window)
         real = self.real_batch()
         z = self.randn(self.M, self.B, s.noise_dim)
         fake = self.generator(z)
-        diff = self.energy(real).mean(1, keepdim=True) - self.energy(fake.detach())
-        cost = diff.mean(1) if s.margin is None else torch.clamp(diff, min=-s.margin).mean(1)
+        cost = margin_cost(self.energy(real), self.energy(fake.detach()), s.margin)
         self.opt_energy.zero_grad(set_to_none=True)
         (upd_e * cost).sum().backward()
         self.opt_energy.step()
@@ -314,7 +304,7 @@ class EnergyGANTrainer(_CEBase):
         return {"energy": cost.detach(), "generator": loss_g.detach()}
 
 
-class GANTrainer(_CEBase):
+class GANTrainer(CETrainer):
     r"""The GAN baseline of the released code: $P(\mathrm{real}\,|\,x)=\sigma(-c(x))$, BCE for the discriminator,
     the non-saturating loss $-\log\sigma(-c(G(z)))$ for the generator, Adagrad (lr $10^{-3}$), constant lr.
     Its "energy" is the head output $c(x)$ (spec B.3.2)."""
@@ -328,14 +318,14 @@ class GANTrainer(_CEBase):
         self.generator = MLP(seeds, [s.noise_dim, h, h, 2], "relu", "ce/gan-generator", batchnorm=True,
                              init_std=s.gan_gen_init_std)
         self.energy = LinearHeadEnergy(seeds, h, role="ce/gan-discriminator", init_std=s.init_std[0])
-        self._place()
+        self.place()
         self.opt_energy = torch.optim.Adagrad(self.energy.parameters(), lr=s.gan_lr, foreach=True)
         self.opt_gen = torch.optim.Adagrad(self.generator.parameters(), lr=s.gan_lr, foreach=True)
 
-    def _modules(self):
+    def modules(self):
         return {"generator": self.generator, "energy": self.energy}
 
-    def _optims(self):
+    def optims(self):
         return {"energy": self.opt_energy, "gen": self.opt_gen}
 
     def step(self) -> dict[str, torch.Tensor]:
@@ -370,7 +360,7 @@ def run(dataset: str, members: Sequence[tuple[str, int]], s: CESettings, cache: 
         ds = toy.dataset(dataset)
         torch.manual_seed(0)
         trainer = (GANTrainer if gan else EnergyGANTrainer)(ds, members, s, rng_seed=1000, device=device)
-        out = mt.fit(trainer, iterations, s.eval_every, checkpoint=checkpoint, progress=progress)
+        out = fit(trainer, iterations, s.eval_every, checkpoint=checkpoint, progress=progress)
         out["energy"] = trainer.grid_energy().float().reshape(len(members), s.grid, s.grid)
         out["samples"] = trainer.sample(s.diagnostic_points).float()
         out["fields"] = trainer.gradient_fields()
@@ -444,11 +434,11 @@ def table2(results: dict[str, dict]):
     """Seed-mean of the ten KL columns: rows (dataset, method) in the paper's order."""
     df = frame(results)
     t = df[df.metric.isin(COLUMNS)].groupby(["dataset", "method", "metric"]).value.mean().unstack("metric")
-    order = [(d, m) for d in results for m in METHODS if (d, m) in t.index]
+    order = [(d, m) for d in results for m in CE_METHODS if (d, m) in t.index]
     return t.reindex(order)[COLUMNS]
 
 
-__all__ = ["CESettings", "DATASET_SETTINGS", "METHODS", "COLUMNS", "Reference", "settings", "run", "suite",
+__all__ = ["CESettings", "DATASET_SETTINGS", "CE_METHODS", "COLUMNS", "Reference", "settings", "run", "suite",
            "suites", "table2", "frame", "calibration_slope", "table2_row", "member"]
 
 

@@ -13,19 +13,19 @@ Every method is evaluated on the validation set every ``eval_every`` steps and t
 """
 from __future__ import annotations
 
-import copy
-import math
 from dataclasses import dataclass, field
 
 import torch
 
+from paperlib import training
 from paperlib.methods import gebm
+from paperlib.sampling.langevin import ula
 from paperlib.data.tabular import Split
 from paperlib.nets.realnvp import RealNVP
 
-__all__ = ["METHODS", "FitResult", "fit", "cached_fit", "nll", "gaussian_nll"]
+__all__ = ["DENSITY_METHODS", "FitResult", "FlowTrainer", "fit", "cached_fit", "nll", "mvn_test_nll"]
 
-METHODS = ("ml", "cd", "donsker", "kale")
+DENSITY_METHODS = ("ml", "cd", "donsker", "kale")
 
 
 @dataclass
@@ -46,31 +46,66 @@ def nll(model: torch.nn.Module, x: torch.Tensor, n_mc: int = 20_000, seed: int =
         return float(-model.log_prob(x).mean())
 
 
-def gaussian_nll(s: Split) -> float:
+def mvn_test_nll(s: Split) -> float:
     """Test NLL of the maximum-likelihood full-covariance Gaussian (the "MVN" row of the UCI tables)."""
     mean, cov = s.train.mean(0), torch.cov(s.train.T, correction=0)
     return float(-torch.distributions.MultivariateNormal(mean, cov).log_prob(s.test).mean())
 
 
-class _Best:
-    def __init__(self, model):
-        self.value, self.step, self.state, self.curve = math.inf, 0, copy.deepcopy(model.state_dict()), []
-
-    def offer(self, model, step: int, value: float) -> None:
-        if not math.isfinite(value):
-            raise FloatingPointError(f"validation NLL is {value} at step {step}; lower the learning rate")
-        self.curve.append((step, value))
-        if value < self.value:
-            self.value, self.step, self.state = value, step, copy.deepcopy(model.state_dict())
+def ula_negatives(flow: RealNVP, x: torch.Tensor, steps: int, step_size: float, g: torch.Generator) -> torch.Tensor:
+    r"""CD's negatives: ``steps`` ULA steps on $U_\theta=-\log g_\theta$ from the data batch (:func:`paperlib.sampling.langevin.ula`)."""
+    def grad_u(z):
+        z = z.detach().requires_grad_(True)
+        (grad,) = torch.autograd.grad(flow.log_prob(z).sum(), z)
+        return -grad
+    return ula(grad_u, x, step_size, steps, generator=g)[0].detach()
 
 
-def _ula(flow: RealNVP, x: torch.Tensor, steps: int, step_size: float, g: torch.Generator) -> torch.Tensor:
-    """$x\\leftarrow x+\\eta\\nabla\\log g_\\theta(x)+\\sqrt{2\\eta}\\,\\xi$ from the data batch (samples detached)."""
-    for _ in range(steps):
-        x = x.detach().requires_grad_(True)
-        (grad,) = torch.autograd.grad(flow.log_prob(x).sum(), x)
-        x = x + step_size * grad + math.sqrt(2 * step_size) * torch.randn(x.shape, generator=g, dtype=x.dtype)
-    return x.detach()
+class FlowTrainer:
+    """A RealNVP by maximum likelihood or contrastive divergence; the :class:`paperlib.training.Trainer` protocol,
+    evaluated by its validation NLL (``valid``)."""
+
+    def __init__(self, flow: RealNVP, s: Split, method: str, batch: int, lr: float, cd_steps: int,
+                 cd_step_size: float, seed: int):
+        self.name, self.members, self.iteration = f"realnvp/{method}", [(method, seed)], 0
+        self.flow, self.s, self.method = flow, s, method
+        self.batch, self.cd_steps, self.cd_step_size = batch, cd_steps, cd_step_size
+        self.g = torch.Generator().manual_seed(seed)
+        self.opt = torch.optim.Adam(flow.parameters(), lr=lr)
+
+    def modules(self):
+        return {"flow": self.flow}
+
+    def step(self) -> dict[str, torch.Tensor]:
+        self.iteration += 1
+        x = self.s.train[torch.randint(0, len(self.s.train), (min(self.batch, len(self.s.train)),), generator=self.g)]
+        if self.method == "ml":
+            loss = -self.flow.log_prob(x).mean()
+        else:
+            x_neg = ula_negatives(self.flow, x, self.cd_steps, self.cd_step_size, self.g)
+            loss = self.flow.log_prob(x_neg).mean() - self.flow.log_prob(x).mean()
+        if torch.isfinite(loss):
+            self.opt.zero_grad(set_to_none=True)
+            loss.backward()
+            self.opt.step()
+        return {self.method: loss.detach().reshape(1)}
+
+    def evaluate(self, final: bool = False) -> dict[str, float]:
+        return {"valid": nll(self.flow, self.s.valid)}
+
+    def state_dict(self) -> dict:
+        return {"iteration": self.iteration, "rng": self.g.get_state(), "flow": self.flow.state_dict(),
+                "opt": self.opt.state_dict()}
+
+    def load_state_dict(self, st: dict) -> None:
+        self.iteration = st["iteration"]
+        self.g.set_state(st["rng"])
+        self.flow.load_state_dict(st["flow"])
+        self.opt.load_state_dict(st["opt"])
+
+
+def _curve(out: dict) -> list:
+    return [(int(t), float(v)) for t, v in zip(out["iteration"], out["history"]["valid"])]
 
 
 def fit(method: str, s: Split, steps: int, *, layers: int = 3, hidden: int = 32, batch: int = 100,
@@ -78,43 +113,22 @@ def fit(method: str, s: Split, steps: int, *, layers: int = 3, hidden: int = 32,
         energy_hidden: int = 64, energy_steps: int = 5, penalty: float = 0.1, n_mc: int = 5000,
         seed: int = 0) -> FitResult:
     """Train one model by ``method`` (see the module docstring) and return its best-on-validation state."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; choose from {METHODS}")
+    if method not in DENSITY_METHODS:
+        raise ValueError(f"unknown method {method!r}; choose from {DENSITY_METHODS}")
     dim = s.train.shape[1]
     flow = RealNVP(dim, layers, hidden, seed=seed)
-    g = torch.Generator().manual_seed(seed)
     if method in ("ml", "cd"):
-        best = _Best(flow)
-        opt = torch.optim.Adam(flow.parameters(), lr=lr)
-        for t in range(1, steps + 1):
-            x = s.train[torch.randint(0, len(s.train), (min(batch, len(s.train)),), generator=g)]
-            if method == "ml":
-                loss = -flow.log_prob(x).mean()
-            else:
-                x_neg = _ula(flow, x, cd_steps, cd_step_size, g)
-                loss = flow.log_prob(x_neg).mean() - flow.log_prob(x).mean()
-            if not torch.isfinite(loss):
-                raise FloatingPointError(f"{method} loss is {float(loss)} at step {t} (seed {seed}); lower lr")
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            if t % eval_every == 0 or t == steps:
-                best.offer(flow, t, nll(flow, s.valid))
-        flow.load_state_dict(best.state)
-        return FitResult(method, flow, best.step, best.curve, nll(flow, s.test))
+        tr = FlowTrainer(flow, s, method, batch, lr, cd_steps, cd_step_size, seed)
+        out = training.fit(tr, steps, eval_every, progress=False, keep_best="valid")
+        return FitResult(method, flow, out["best"]["iteration"], _curve(out), nll(flow, s.test))
 
     model = gebm.GEBM(gebm.mlp_energy(energy_hidden, seed=seed, dim=dim), flow)
     model.init_log_partition(n_mc, torch.Generator().manual_seed(seed))
-    best = _Best(model)
-
-    def evaluate(t):
-        best.offer(model, t, nll(model, s.valid, n_mc, seed))
-
-    gebm.train(model, s.train, steps, batch=min(batch, len(s.train)), energy_steps=energy_steps, lr=lr,
-               penalty=penalty, seed=seed, log_every=eval_every, donsker_varadhan=method == "donsker",
-               on_log=evaluate)
-    model.load_state_dict(best.state)
-    return FitResult(method, model, best.step, best.curve, nll(model, s.test, 4 * n_mc, seed + 1),
+    tr = gebm.GEBMTrainer(model, s.train, batch=min(batch, len(s.train)), energy_steps=energy_steps, lr=lr,
+                          penalty=penalty, seed=seed, donsker_varadhan=method == "donsker",
+                          validate=lambda m: nll(m, s.valid, n_mc, seed))
+    out = training.fit(tr, steps, eval_every, progress=False, keep_best="valid")
+    return FitResult(method, model, out["best"]["iteration"], _curve(out), nll(model, s.test, 4 * n_mc, seed + 1),
                      nll(model.base, s.test))
 
 

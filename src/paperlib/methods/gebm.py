@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+
 import torch
 from torch import nn
 
-__all__ = ["GEBM", "energy_loss", "base_loss", "train", "TrainLog", "CircleBase", "mlp_energy", "log_density"]
+from paperlib.training import fit
+
+__all__ = ["GEBM", "energy_loss", "base_loss", "GEBMTrainer", "train", "TrainLog", "CircleBase", "mlp_energy", "log_density"]
 
 
 class GEBM(nn.Module):
@@ -68,42 +71,84 @@ def _soft_clip(params) -> None:
             p.grad.copy_(2 * p.grad / (1 + p.grad.pow(2)))
 
 
-def train(model: GEBM, data: torch.Tensor, steps: int, batch: int = 128, energy_steps: int = 5, lr: float = 1e-3,
-          penalty: float = 1.0, learn_base: bool = True, seed: int = 0, log_every: int = 50,
-          donsker_varadhan: bool = False, on_log=None) -> TrainLog:
-    """``steps`` energy steps; after every ``energy_steps`` of them one base step (when ``learn_base``).
-    The base must provide ``sample_latent(n, generator)`` and map latents to samples. ``on_log(t)`` is called
-    every ``log_every`` steps (e.g. for validation-based model selection)."""
-    g = torch.Generator().manual_seed(seed)
-    opt_e = torch.optim.Adam([*model.energy.parameters(), model.log_partition], lr=lr, betas=(0.5, 0.999))
-    opt_b = torch.optim.Adam(model.base.parameters(), lr=lr, betas=(0.5, 0.999)) if learn_base else None
-    log = TrainLog()
-    for t in range(1, steps + 1):
-        x = data[torch.randint(0, len(data), (batch,), generator=g)]
+class GEBMTrainer:
+    """Energy steps, and one base step after every ``energy_steps`` of them (when ``learn_base``); the
+    :class:`paperlib.training.Trainer` protocol. ``evaluate`` reports the KALE monitor of the last batch and,
+    with ``validate`` (a function of the model), its value as ``valid``."""
+
+    def __init__(self, model: GEBM, data: torch.Tensor, batch: int = 128, energy_steps: int = 5, lr: float = 1e-3,
+                 penalty: float = 1.0, learn_base: bool = True, seed: int = 0, donsker_varadhan: bool = False,
+                 validate=None, device: str = "cpu"):
+        self.name, self.members, self.iteration = "gebm", [("GEBM", seed)], 0
+        self.device = torch.device(device)
+        self.model, self.data = model.to(self.device), data.to(self.device)
+        self.batch, self.energy_steps, self.penalty, self.learn_base = batch, energy_steps, penalty, learn_base
+        self.donsker_varadhan, self.validate = donsker_varadhan, validate
+        self.g = torch.Generator().manual_seed(seed)   # draws on the CPU: the same run on every device
+        self.opt_e = torch.optim.Adam([*model.energy.parameters(), model.log_partition], lr=lr, betas=(0.5, 0.999))
+        self.opt_b = torch.optim.Adam(model.base.parameters(), lr=lr, betas=(0.5, 0.999)) if learn_base else None
+        self.base_steps, self._last = 0, None
+
+    def modules(self) -> dict[str, nn.Module]:
+        return {"model": self.model}
+
+    def step(self) -> dict[str, torch.Tensor]:
+        model, g, batch = self.model, self.g, self.batch
+        self.iteration += 1
+        x = self.data[torch.randint(0, len(self.data), (batch,), generator=g)]
         with torch.no_grad():
             y = model.base(model.base.sample_latent(batch, g))
-        loss = energy_loss(model, x, y, penalty, g, donsker_varadhan)
-        if not torch.isfinite(loss):
-            raise FloatingPointError(f"GEBM energy loss is {float(loss)} at step {t}; lower lr or raise the penalty")
-        opt_e.zero_grad(set_to_none=True)
+        loss = energy_loss(model, x, y, self.penalty, g, self.donsker_varadhan)
+        out = {"energy": loss.detach().reshape(1)}
+        if not torch.isfinite(loss):   # stop before the optimiser spreads it; fit names the loss
+            return out
+        self.opt_e.zero_grad(set_to_none=True)
         loss.backward()
         _soft_clip(model.energy.parameters())
-        opt_e.step()
-        if learn_base and t % energy_steps == 0:
+        self.opt_e.step()
+        if self.learn_base and self.iteration % self.energy_steps == 0:
             y = model.base(model.base.sample_latent(batch, g))
             lb = base_loss(model, x, y)
-            opt_b.zero_grad(set_to_none=True)
+            self.opt_b.zero_grad(set_to_none=True)
             lb.backward(inputs=list(model.base.parameters()))
-            opt_b.step()
-            log.base_steps += 1
-        if t % log_every == 0 or t == steps:
-            with torch.no_grad():
-                A, y = model.log_partition, y.detach()
-                log.kale.append(float(1 - (model.energy(x).squeeze(-1) + A).mean()
-                                      - torch.exp(-(model.energy(y).squeeze(-1) + A)).mean()))
-            if on_log is not None:
-                on_log(t)
-    return log
+            self.opt_b.step()
+            self.base_steps += 1
+            out["base"] = lb.detach().reshape(1)
+        self._last = (x, y.detach())
+        return out
+
+    @torch.no_grad()
+    def evaluate(self, final: bool = False) -> dict[str, float]:
+        x, y = self._last
+        A, m = self.model.log_partition, self.model
+        out = {"kale": float(1 - (m.energy(x).squeeze(-1) + A).mean() - torch.exp(-(m.energy(y).squeeze(-1) + A)).mean())}
+        if self.validate is not None:
+            out["valid"] = self.validate(self.model)
+        return out
+
+    def state_dict(self) -> dict:
+        st = {"iteration": self.iteration, "rng": self.g.get_state(), "base_steps": self.base_steps,
+              "model": self.model.state_dict(), "opt_e": self.opt_e.state_dict()}
+        if self.opt_b is not None:
+            st["opt_b"] = self.opt_b.state_dict()
+        return st
+
+    def load_state_dict(self, st: dict) -> None:
+        self.iteration, self.base_steps = st["iteration"], st["base_steps"]
+        self.g.set_state(st["rng"])
+        self.model.load_state_dict(st["model"])
+        self.opt_e.load_state_dict(st["opt_e"])
+        if self.opt_b is not None:
+            self.opt_b.load_state_dict(st["opt_b"])
+
+
+def train(model: GEBM, data: torch.Tensor, steps: int, batch: int = 128, energy_steps: int = 5, lr: float = 1e-3,
+          penalty: float = 1.0, learn_base: bool = True, seed: int = 0, log_every: int = 50,
+          donsker_varadhan: bool = False, device: str = "cpu") -> TrainLog:
+    """``steps`` steps of :class:`GEBMTrainer` by :func:`paperlib.training.fit`; the KALE monitor every ``log_every``."""
+    tr = GEBMTrainer(model, data, batch, energy_steps, lr, penalty, learn_base, seed, donsker_varadhan, device=device)
+    out = fit(tr, steps, log_every, progress=False)
+    return TrainLog(kale=[float(v) for v in out["history"]["kale"]], base_steps=tr.base_steps)
 
 
 # ------------------------------------------------------------------------------------------- 2-D toys (spec A.10)

@@ -10,22 +10,20 @@ Methods (spec A.1.4 and A.2), each a :class:`Method`:
   EGAN (nearest-neighbour entropy gradient) and DGM (batch-norm scale entropy).
 
 A family trains all its (method, seed) members at once as one member-batched model
-(:mod:`paperlib.nets`). :func:`fit` drives any :class:`Trainer`: periodic evaluation, atomic
-checkpoints, resume after an interruption, and a clear error on a non-finite loss.
+(:mod:`paperlib.nets.batched`), driven by :func:`paperlib.training.fit`.
 """
 from __future__ import annotations
 
-import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from functools import cached_property
-from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from paperlib.estimators import entropy
+from paperlib.methods.common import ToyTrainer, adam, gap_masks, margin_cost, rmsprop
 from paperlib.estimators import metrics
 from paperlib.estimators import stein
 from paperlib.data.toy import ToyDataset
@@ -50,7 +48,7 @@ def _adv(name, critic, **kw):
     return Method(name, "adversarial", critic, **kw)
 
 
-METHODS: dict[str, Method] = {m.name: m for m in [
+SB_METHODS: dict[str, Method] = {m.name: m for m in [
     _adv("GAN", "gan"),
     _adv("GAN+LR", "gan", likelihood_reg=True),
     _adv("GAN+ER", "gan", entropy_reg=True),
@@ -70,12 +68,12 @@ ESTIMATORS = {"DEM": "WGAN-GP", "EGAN": "EGAN", "DGM": "DGM", "Joint-JS": "Joint
 
 
 def method(name: str) -> Method:
-    if name not in METHODS:
+    if name not in SB_METHODS:
         import difflib
-        close = difflib.get_close_matches(name, list(METHODS), n=1)
+        close = difflib.get_close_matches(name, list(SB_METHODS), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise KeyError(f"unknown method {name!r}{hint}; methods: {', '.join(METHODS)}")
-    return METHODS[name]
+        raise KeyError(f"unknown method {name!r}{hint}; methods: {', '.join(SB_METHODS)}")
+    return SB_METHODS[name]
 
 
 # ----------------------------------------------------------------------------------------- settings
@@ -121,12 +119,6 @@ class TrainSettings:
     quirk_no_shuffle: bool = False           # Q2: consecutive slices of the stored array
     quirk_critic_lr: bool = False            # Q3: the critic optimiser uses the generator lr
 
-    @classmethod
-    def from_params(cls, params: dict[str, Any]) -> "TrainSettings":
-        names = {f.name for f in fields(cls)}
-        kw = {k: (tuple(v) if isinstance(v, list) else v) for k, v in params.items() if k in names}
-        return cls(**kw)
-
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -138,49 +130,10 @@ DATASET_SETTINGS = {
 }
 
 
-class NonFiniteLossError(FloatingPointError):
-    """A loss became NaN or infinite; the message names the member, the loss and the iteration."""
+class _SteinBridgingTrainer(ToyTrainer):
+    """The evaluation of spec A.4, shared by both Stein Bridging families."""
 
-
-# ----------------------------------------------------------------------------------------- protocol
-class Trainer(Protocol):
-    """What :func:`fit` needs: one training step, an evaluation, and a resumable state."""
-
-    members: list[tuple[str, int]]
-    iteration: int
-
-    def step(self) -> dict[str, torch.Tensor]: ...            # per-member losses, shape (M,)
-    def evaluate(self, final: bool = False) -> dict[str, np.ndarray]: ...
-    def state_dict(self) -> dict: ...
-    def load_state_dict(self, state: dict) -> None: ...
-
-
-class _Base:
-    """Data batching, noise and evaluation shared by both families."""
-
-    def __init__(self, ds: ToyDataset, members: Sequence[tuple[str, int]], s: TrainSettings, batch: int,
-                 rng_seed: int, member_data: Sequence[torch.Tensor] | None = None, device: str = "cpu"):
-        self.ds, self.s, self.members = ds, s, [tuple(m) for m in members]
-        # random numbers are drawn on the CPU from one seeded generator, then moved: a run gives the
-        # same draws on every device
-        self.device = torch.device(device)
-        self.methods = [self._lookup(name) for name, _ in self.members]
-        self.M, self.B = len(self.members), batch
-        # every member trains on ds.data unless it has its own sample (Fig. 7: noise ratios, sizes);
-        # all members are evaluated against ``ds`` (its clean reference sample and exact density)
-        self.data = ds.data.float().to(self.device)
-        self.member_data = None if member_data is None else [d.float().to(self.device) for d in member_data]
-        if self.member_data is not None:
-            if len(self.member_data) != self.M:
-                raise ValueError(f"member_data has {len(self.member_data)} samples for {self.M} members")
-            small = [d.shape[0] for d in self.member_data if d.shape[0] < batch]
-            if small:
-                raise ValueError(f"a member's sample has {small[0]} points, fewer than the batch ({batch})")
-        self.rng = torch.Generator().manual_seed(rng_seed)
-        self.iteration = 0
-        self._order, self._pos = None, 0
-
-    def _lookup(self, name: str):
+    def lookup(self, name: str) -> Method:
         return method(name)
 
     @cached_property
@@ -190,65 +143,6 @@ class _Base:
     @cached_property
     def _true_mesh(self) -> dict[int, torch.Tensor]:
         return {n: self.ds.true_density_mesh(n) for n in {self.s.eval_mesh, self.s.final_mesh}}
-
-    def coef(self, pred) -> torch.Tensor:
-        """A per-member (M,) tensor from a predicate on the Method."""
-        return torch.tensor([float(pred(m)) for m in self.methods], device=self.device)
-
-    def _permutation(self, n: int, members: int) -> torch.Tensor:
-        if self.s.quirk_no_shuffle:
-            return torch.arange(n).repeat(members, 1)
-        return torch.argsort(torch.rand(members, n, generator=self.rng), dim=1)
-
-    def real_batch(self) -> torch.Tensor:
-        """(M, B, 2): each member walks its own shuffled order of its data (Q2: the stored order)."""
-        if self.member_data is not None:
-            return self._member_batch()
-        n = self.data.shape[0]
-        if self._order is None or self._pos + self.B > n:
-            self._order, self._pos = self._permutation(n, self.M), 0
-        idx = self._order[:, self._pos:self._pos + self.B]
-        self._pos += self.B
-        return self.data[idx]
-
-    def _member_batch(self) -> torch.Tensor:
-        if self._order is None:
-            self._order, self._pos = [None] * self.M, [0] * self.M
-        out = []
-        for m, d in enumerate(self.member_data):
-            if self._order[m] is None or self._pos[m] + self.B > d.shape[0]:
-                self._order[m], self._pos[m] = self._permutation(d.shape[0], 1)[0], 0
-            out.append(d[self._order[m][self._pos[m]:self._pos[m] + self.B]])
-            self._pos[m] += self.B
-        return torch.stack(out)
-
-    def noise(self, batch: int | None = None, std: float | None = None) -> torch.Tensor:
-        std = self.s.noise_std if std is None else std
-        return self.randn(self.M, batch or self.B, self.s.noise_dim) * std
-
-    def randn(self, *shape) -> torch.Tensor:
-        return torch.randn(*shape, generator=self.rng).to(self.device)
-
-    def rand(self, *shape) -> torch.Tensor:
-        return torch.rand(*shape, generator=self.rng).to(self.device)
-
-    def _place(self) -> None:
-        """Move every network to the trainer's device (before the optimisers are built)."""
-        for module in self._modules().values():
-            module.to(self.device)
-
-    # evaluation -------------------------------------------------------------------------------
-    @torch.no_grad()
-    def sample(self, n: int, seed: int = 12345) -> torch.Tensor:
-        g = torch.Generator().manual_seed(seed)
-        z = self.eval_noise_std * torch.randn(self.M, n, self.s.noise_dim, generator=g)
-        return self.generator(z.to(self.device)).cpu()
-
-    @torch.no_grad()
-    def log_density(self, points: torch.Tensor) -> torch.Tensor:
-        """Unnormalised model log-density $-E_\\phi$ of every member at ``points`` (P, 2) → (M, P)."""
-        x = points.float().to(self.device).expand(self.M, *points.shape)
-        return torch.cat([-self.energy(c).cpu() for c in x.split(20_000, dim=1)], dim=1).double()
 
     def evaluate(self, final: bool = False) -> dict[str, np.ndarray]:
         """MMD and HSR of the generators; KL, JS, AUC and coverage of the energies (spec A.4)."""
@@ -270,38 +164,8 @@ class _Base:
         out.update(kl=np.array(kl), js=np.array(js), auc=auc, cover=np.array(cover))
         return out
 
-    def state_dict(self) -> dict:
-        return {"iteration": self.iteration, "rng": self.rng.get_state(), "order": self._order,
-                "pos": self._pos, "modules": {k: v.state_dict() for k, v in self._modules().items()},
-                "optims": {k: v.state_dict() for k, v in self._optims().items()}, "extra": self._extra()}
 
-    def load_state_dict(self, st: dict) -> None:
-        self.iteration, self._order, self._pos = st["iteration"], st["order"], st["pos"]
-        self.rng.set_state(st["rng"])
-        for k, v in self._modules().items():
-            v.load_state_dict(st["modules"][k])
-        for k, v in self._optims().items():
-            v.load_state_dict(st["optims"][k])
-        self._load_extra(st["extra"])
-
-    def _extra(self) -> dict:
-        return {}
-
-    def _load_extra(self, extra: dict) -> None:
-        pass
-
-
-def _adam(params, lr, betas=(0.9, 0.999)):
-    # fused: one kernel per step instead of ~10 small ops per tensor (the step is overhead-bound here)
-    return torch.optim.Adam(params, lr=lr, betas=betas, fused=True)
-
-
-def _rmsprop(params, lr):
-    # TF1 RMSPropOptimizer defaults: decay 0.9, momentum 0, epsilon 1e-10
-    return torch.optim.RMSprop(params, lr=lr, alpha=0.9, eps=1e-10, foreach=True)
-
-
-class AdversarialTrainer(_Base):
+class AdversarialTrainer(_SteinBridgingTrainer):
     r"""GAN / WGAN-GP (+LR, +ER, +VA) and Joint-JS / Joint-W; one outer iteration is spec A.1.4:
 
     1. ``n_critic`` critic steps (Adam): WGAN $D(\tilde x)-D(x)+\lambda_p\max(0,\|\nabla D(\hat x)\|-1)$, or GAN
@@ -338,28 +202,33 @@ class AdversarialTrainer(_Base):
         if self.use_dae:  # denoising auto-encoders: score of the data (LR) and of the samples (ER)
             self.dae_data = MLP(seeds, [2, h, h, 2], "relu", "dae_data")
             self.dae_gen = MLP(seeds, [2, h, h, 2], "relu", "dae_gen")
-        self._place()
+        self.place()
         if self.use_dae:
-            self.opt_dae = _adam([*self.dae_data.parameters(), *self.dae_gen.parameters()], lr=1e-3)
+            self.opt_dae = adam([*self.dae_data.parameters(), *self.dae_gen.parameters()], lr=1e-3)
         lr_c = s.lr_gen if s.quirk_critic_lr else s.lr_critic
-        self.opt_critic = _adam(self.critic.parameters(), lr=lr_c)
-        self.opt_gen = _adam(self.generator.parameters(), lr=s.lr_gen)
-        self.opt_energy = _rmsprop(self.energy.parameters(), s.lr_energy)
-        self.opt_gen_bridge = _rmsprop(self.generator.parameters(), s.lr_gen_bridge)
-        self.opt_energy_bridge = _rmsprop(self.energy.parameters(), s.lr_energy)
+        self.opt_critic = adam(self.critic.parameters(), lr=lr_c)
+        self.opt_gen = adam(self.generator.parameters(), lr=s.lr_gen)
+        self.opt_energy = rmsprop(self.energy.parameters(), s.lr_energy)
+        self.opt_gen_bridge = rmsprop(self.generator.parameters(), s.lr_gen_bridge)
+        self.opt_energy_bridge = rmsprop(self.energy.parameters(), s.lr_energy)
 
-    def _modules(self):
+    def modules(self):
         mods = {"generator": self.generator, "critic": self.critic, "energy": self.energy}
         if self.use_dae:
             mods.update(dae_data=self.dae_data, dae_gen=self.dae_gen)
         return mods
 
-    def _optims(self):
+    def optims(self):
         opts = {"critic": self.opt_critic, "gen": self.opt_gen, "energy": self.opt_energy,
                 "gen_bridge": self.opt_gen_bridge, "energy_bridge": self.opt_energy_bridge}
         if self.use_dae:
             opts["dae"] = self.opt_dae
         return opts
+
+    def loss_users(self, name: str) -> torch.Tensor:
+        if name == "ksd_bridge":
+            return (self.bridge * self.bridge_weight(self.iteration - 1)).cpu() > 0
+        return torch.ones(self.M, dtype=torch.bool)
 
     def bridge_weight(self, t: int) -> torch.Tensor:
         r"""Per-member warm-up $L_t$: 0 before the member's bridge start, then a linear ramp over
@@ -442,7 +311,7 @@ class AdversarialTrainer(_Base):
         return out
 
 
-class EnergyGANTrainer(_Base):
+class EganDgmTrainer(_SteinBridgingTrainer):
     r"""EGAN / DGM: the energy is the discriminator (Dai et al. 2017, spec B.2-B.3; Kim & Bengio 2016).
 
     Energy: $\min\;\frac1B\sum_i\max(\bar E(x)-E(\tilde x_i),-m)$ (real low, generated high, margin $m$).
@@ -463,35 +332,32 @@ class EnergyGANTrainer(_Base):
         self.generator = MLP(seeds, [s.noise_dim, h, h, 2], "relu", "generator", batchnorm=True, init_std=std_g)
         self.energy = LinearHeadEnergy(seeds, h, init_std=std_e)
         self.eval_noise_std = 1.0
-        self._place()
+        self.place()
         self.knn = self.coef(lambda m: m.entropy == "knn") * s.knn_weight
         self.bn = self.coef(lambda m: m.entropy == "bn") * s.bn_weight
         # beta1 = 0 as in the CE code; it also makes a masked (zero-gradient) step a true no-op
-        self.opt_energy = _adam(self.energy.parameters(), lr=s.ebgan_lr, betas=(0.0, 0.999))
-        self.opt_gen = _adam(self.generator.parameters(), lr=10 * s.ebgan_lr, betas=(0.0, 0.999))
+        self.opt_energy = adam(self.energy.parameters(), lr=s.ebgan_lr, betas=(0.0, 0.999))
+        self.opt_gen = adam(self.generator.parameters(), lr=10 * s.ebgan_lr, betas=(0.0, 0.999))
         self.gap = torch.ones(self.M, device=self.device)
 
-    def _modules(self):
+    def modules(self):
         return {"generator": self.generator, "energy": self.energy}
 
-    def _optims(self):
+    def optims(self):
         return {"energy": self.opt_energy, "gen": self.opt_gen}
 
-    def _extra(self):
+    def extra_state(self):
         return {"gap": self.gap}
 
-    def _load_extra(self, extra):
+    def load_extra_state(self, extra):
         self.gap = extra["gap"].to(self.device)
 
     def step(self) -> dict[str, torch.Tensor]:
         s = self.s
-        lo, hi = s.gap_window
-        upd_e = (self.gap > lo).float()
-        upd_g = (self.gap < hi).float()
+        upd_e, upd_g = gap_masks(self.gap, s.gap_window)
         real = self.real_batch()
         fake = self.generator(self.noise(std=1.0))
-        e_real, e_fake = self.energy(real), self.energy(fake.detach())
-        cost = torch.clamp(e_real.mean(1, keepdim=True) - e_fake, min=-s.margin).mean(1)
+        cost = margin_cost(self.energy(real), self.energy(fake.detach()), s.margin)
         self.opt_energy.zero_grad(set_to_none=True)
         (upd_e * cost).sum().backward()
         self.opt_energy.step()
@@ -507,7 +373,7 @@ class EnergyGANTrainer(_Base):
         return {"energy": cost.detach(), "generator": loss_g.detach()}
 
 
-TRAINERS = {"adversarial": AdversarialTrainer, "energy_gan": EnergyGANTrainer}
+TRAINERS = {"adversarial": AdversarialTrainer, "energy_gan": EganDgmTrainer}
 
 
 def make_trainer(ds: ToyDataset, members: Sequence[tuple[str, int]], s: TrainSettings, rng_seed: int = 0,
@@ -517,74 +383,3 @@ def make_trainer(ds: ToyDataset, members: Sequence[tuple[str, int]], s: TrainSet
     if len(families) != 1:
         raise ValueError(f"one trainer trains one family; got {sorted(families)}")
     return TRAINERS[families.pop()](ds, members, s, rng_seed, member_data, bridge_starts, device)
-
-
-# ----------------------------------------------------------------------------------------- fit
-def _check_finite(trainer, losses: dict[str, torch.Tensor], ds_name: str, checkpoint: Path | None,
-                  saved_at: int | None) -> None:
-    for name, v in losses.items():
-        bad = ~torch.isfinite(v)
-        if bool(bad.any()):
-            who = ", ".join(f"{trainer.members[i][0]} (seed {trainer.members[i][1]})"
-                            for i in bad.nonzero().flatten().tolist())
-            where = (f"; the last checkpoint ({checkpoint}) holds iteration {saved_at}"
-                     if saved_at is not None else "; no checkpoint was written yet")
-            raise NonFiniteLossError(
-                f"{ds_name}: loss {name!r} is {float(v[bad][0])} for {who} at iteration {trainer.iteration}"
-                f"{where}. Lower the learning rates or check the data for NaN/inf.")
-
-
-def _save_checkpoint(path: Path, trainer, history: dict) -> None:
-    from paperlib.core.files import atomic_write
-    atomic_write(path, lambda fh: torch.save({"trainer": trainer.state_dict(), "history": history}, fh), mode="wb")
-
-
-def fit(trainer, iterations: int, eval_every: int, checkpoint: str | Path | None = None,
-        checkpoint_every: int = 1000, progress: bool = True, stop_after: int | None = None) -> dict:
-    """Train ``trainer`` for ``iterations`` outer steps; returns the metric history and final metrics.
-
-    Every ``eval_every`` iterations ``trainer.evaluate()`` is logged; every ``checkpoint_every``
-    iterations the full state is written atomically to ``checkpoint``. If ``checkpoint`` exists the
-    run resumes from it (a corrupt checkpoint is reported and training restarts). ``stop_after``
-    stops early, as an interruption would (used by the resume test).
-    """
-    from tqdm import tqdm  # plain tqdm: no widget warnings in executed notebooks
-
-    path = Path(checkpoint) if checkpoint else None
-    history: dict[str, list] = {"iteration": [], "seconds": 0.0}
-    saved_at = None
-    if path is not None and path.exists():
-        try:
-            st = torch.load(path, map_location="cpu", weights_only=False)
-            trainer.load_state_dict(st["trainer"])
-            history, saved_at = st["history"], trainer.iteration
-            print(f"resuming from {path.name} at iteration {trainer.iteration}")
-        except Exception as exc:  # a torn or foreign file: start over rather than fail
-            print(f"checkpoint {path} is unreadable ({exc}); training from scratch")
-    t0 = time.perf_counter() - history["seconds"]
-    # disable=None: a bar on a terminal, none in a notebook kernel or a log file (no TTY)
-    bar = tqdm(total=iterations, initial=trainer.iteration, disable=None if progress else True, mininterval=5,
-               desc=trainer.ds.name, leave=False)
-    while trainer.iteration < iterations:
-        losses = trainer.step()
-        _check_finite(trainer, losses, trainer.ds.name, path, saved_at)
-        bar.update(1)
-        t = trainer.iteration
-        if t % eval_every == 0 or t == iterations:
-            ev = trainer.evaluate(final=False)
-            history["iteration"].append(t)
-            for k, v in ev.items():
-                history.setdefault(k, []).append(v)
-        history["seconds"] = time.perf_counter() - t0
-        if path is not None and (t % checkpoint_every == 0) and t < iterations:
-            _save_checkpoint(path, trainer, history)
-            saved_at = t
-        if stop_after is not None and t >= stop_after:
-            bar.close()
-            raise KeyboardInterrupt(f"stopped after iteration {t} (stop_after)")
-    bar.close()
-    final = trainer.evaluate(final=True)
-    out = {"iteration": np.array(history["iteration"]),
-           "history": {k: np.stack(v) for k, v in history.items() if k not in ("iteration", "seconds")},
-           "final": final, "seconds": history["seconds"], "members": list(trainer.members)}
-    return out

@@ -6,7 +6,7 @@ $U_\beta(z)=\tfrac12\|z\|^2+\beta E(B(z))$; a sample is $x=B(z)$. Chains are bat
 from __future__ import annotations
 
 import math
-from typing import Callable
+from typing import Callable, Iterable
 
 import torch
 
@@ -25,12 +25,14 @@ def latent_potential_grad(energy: Callable, base: Callable, beta: float = 1.0) -
 
 
 def ula(grad_u: Grad, z0: torch.Tensor, step: float, steps: int, generator: torch.Generator | None = None,
-        keep_every: int = 0) -> tuple[torch.Tensor, list[torch.Tensor]]:
-    r"""Unadjusted Langevin: $z\leftarrow z-\gamma\nabla U(z)+\sqrt{2\gamma}\,\xi$. Returns (final z, kept states)."""
-    z, kept = z0.clone(), []
+        keep_every: int = 0, keep_at: Iterable[int] = ()) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    r"""Unadjusted Langevin: $z\leftarrow z-\gamma\nabla U(z)+\sqrt{2\gamma}\,\xi$. Returns (final z, kept states):
+    the state after every ``keep_every`` steps, and after ``t`` steps for each ``t`` in ``keep_at`` (0 = ``z0``)."""
+    keep_at = set(keep_at)
+    z, kept = z0.clone(), ([z0.clone()] if 0 in keep_at else [])
     for t in range(steps):
         z = z - step * grad_u(z) + math.sqrt(2 * step) * torch.randn(z.shape, generator=generator, dtype=z.dtype)
-        if keep_every and (t + 1) % keep_every == 0:
+        if (keep_every and (t + 1) % keep_every == 0) or (t + 1) in keep_at:
             kept.append(z.clone())
     return z, kept
 

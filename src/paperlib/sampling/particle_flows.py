@@ -19,12 +19,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from paperlib.estimators.divergences import gaussian_kernel, solve_kale_dual
+from paperlib.core import safefile
+from paperlib.estimators.divergences import solve_kale_dual
+from paperlib.estimators.kernels import gaussian_kernel
+from paperlib.sampling.langevin import ula
 
 __all__ = ["FlowResult", "kernel_gradient", "mmd_flow", "kale_flow", "ula_flow", "sinkhorn", "one_hidden_layer",
            "StudentTeacherData", "student_teacher_data", "student_teacher_flow", "STUDENT_TEACHER_METHODS"]
 
 
+@safefile.register
 @dataclass
 class FlowResult:
     trajectory: torch.Tensor                 # (snapshots, m, d), including the start
@@ -100,15 +104,10 @@ def kale_flow(y0: torch.Tensor, x: torch.Tensor, lam: float, sigma: float, lr: f
 def ula_flow(y0: torch.Tensor, score, step: float, steps: int, snapshots: int = 100, seed: int = 0) -> FlowResult:
     r"""The KL flow as particles: ULA, $y\leftarrow y+\gamma\,s(y)+\sqrt{2\gamma}\,\xi$, ``score`` = $\nabla\log q$."""
     g = torch.Generator().manual_seed(seed)
-    y = y0.clone().double()
-    keep, traj, its = _snapshots(steps, snapshots), [], []
+    keep = _snapshots(steps, snapshots)
     t0 = time.perf_counter()
-    for t in range(steps + 1):
-        if t in keep:
-            traj.append(y.clone()), its.append(t)
-        if t == steps:
-            break
-        y = y + step * score(y) + math.sqrt(2 * step) * torch.randn(y.shape, generator=g, dtype=y.dtype)
+    _, traj = ula(lambda y: -score(y), y0.clone().double(), step, steps, generator=g, keep_at=keep)
+    its = sorted(keep)
     return FlowResult(torch.stack(traj), np.array(its), np.full(len(its), np.nan), time.perf_counter() - t0)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from paperlib.training import NonFiniteLossError, fit
 from paperlib.methods import stein_bridging as mt
 from paperlib.experiments import stein_bridging as synthetic
 from paperlib.core.cache import Cache
@@ -24,7 +25,7 @@ def _params(module):
 
 @pytest.mark.parametrize("family", ["adversarial", "energy_gan"])
 def test_every_method_trains_and_evaluates(circle, family):
-    members = [(m, 0) for m, spec in mt.METHODS.items() if spec.family == family]
+    members = [(m, 0) for m, spec in mt.SB_METHODS.items() if spec.family == family]
     tr = mt.make_trainer(circle, members, TINY)
     before = _params(tr.generator).clone()
     for _ in range(3):
@@ -65,12 +66,12 @@ def replace_settings(**kw):
 @pytest.mark.parametrize("members", [[("Joint-W", 0), ("GAN+VA", 1)], [("EGAN", 0), ("DGM", 0)]])
 def test_resume_after_interrupt_gives_the_same_run(circle, tmp_path, members):
     ckpt = tmp_path / "run.ckpt"
-    straight = mt.fit(mt.make_trainer(circle, members, TINY), 6, 3, progress=False)
+    straight = fit(mt.make_trainer(circle, members, TINY), 6, 3, progress=False)
     with pytest.raises(KeyboardInterrupt):
-        mt.fit(mt.make_trainer(circle, members, TINY), 6, 3, checkpoint=ckpt, checkpoint_every=2,
+        fit(mt.make_trainer(circle, members, TINY), 6, 3, checkpoint=ckpt, checkpoint_every=2,
                progress=False, stop_after=5)
     assert ckpt.exists()
-    resumed = mt.fit(mt.make_trainer(circle, members, TINY), 6, 3, checkpoint=ckpt, checkpoint_every=2,
+    resumed = fit(mt.make_trainer(circle, members, TINY), 6, 3, checkpoint=ckpt, checkpoint_every=2,
                      progress=False)
     assert (straight["iteration"] == resumed["iteration"]).all()
     for k in straight["final"]:
@@ -81,16 +82,16 @@ def test_resume_after_interrupt_gives_the_same_run(circle, tmp_path, members):
 def test_corrupt_checkpoint_restarts_from_scratch(circle, tmp_path, capsys):
     ckpt = tmp_path / "run.ckpt"
     ckpt.write_bytes(b"not a checkpoint")
-    out = mt.fit(mt.make_trainer(circle, [("WGAN-GP", 0)], TINY), 3, 3, checkpoint=ckpt, progress=False)
-    assert "unreadable" in capsys.readouterr().out and out["iteration"].tolist() == [3]
+    out = fit(mt.make_trainer(circle, [("WGAN-GP", 0)], TINY), 3, 3, checkpoint=ckpt, progress=False)
+    assert "refused" in capsys.readouterr().out and out["iteration"].tolist() == [3]
 
 
 def test_nan_loss_raises_a_clear_error(circle):
     bad = toy.ToyDataset(**{**circle.__dict__, "data": circle.data.clone()})
     bad.data[::7] = float("nan")
     tr = mt.make_trainer(bad, [("WGAN-GP", 0), ("Joint-W", 3)], TINY)
-    with pytest.raises(mt.NonFiniteLossError, match=r"WGAN-GP \(seed 0\).*iteration 1;.*no checkpoint"):
-        mt.fit(tr, 3, 3, progress=False)
+    with pytest.raises(NonFiniteLossError, match=r"WGAN-GP \(seed 0\).*iteration 1;.*no checkpoint"):
+        fit(tr, 3, 3, progress=False)
 
 
 def test_unknown_method_and_mixed_families(circle):

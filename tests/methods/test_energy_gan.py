@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 
+from paperlib.training import NonFiniteLossError, fit
 from paperlib.methods import energy_gan as ce
 from paperlib.estimators import entropy
 from paperlib.methods import stein_bridging as mt
@@ -118,11 +119,11 @@ def test_run_is_cached_and_resumes(tmp_path):
     ckpt = tmp_path / "run.ckpt"
     tr = ce.EnergyGANTrainer(ds, [("EGAN-Ent-VI", 0)], s, rng_seed=5)
     with pytest.raises(KeyboardInterrupt):
-        mt.fit(tr, 6, 3, checkpoint=ckpt, checkpoint_every=2, progress=False, stop_after=4)
+        fit(tr, 6, 3, checkpoint=ckpt, checkpoint_every=2, progress=False, stop_after=4)
     resumed = ce.EnergyGANTrainer(ds, [("EGAN-Ent-VI", 0)], s, rng_seed=5)
-    mt.fit(resumed, 6, 3, checkpoint=ckpt, checkpoint_every=2, progress=False)
+    fit(resumed, 6, 3, checkpoint=ckpt, checkpoint_every=2, progress=False)
     straight = ce.EnergyGANTrainer(ds, [("EGAN-Ent-VI", 0)], s, rng_seed=5)
-    mt.fit(straight, 6, 3, progress=False)
+    fit(straight, 6, 3, progress=False)
     for a, b in zip(resumed.energy.parameters(), straight.energy.parameters()):
         assert torch.allclose(a, b, atol=1e-6)
 

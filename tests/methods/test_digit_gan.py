@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 import torch
 
+from paperlib.training import NonFiniteLossError, fit
 from paperlib.methods import digit_gan as dr
 from paperlib.methods import stein_bridging as mt
 from paperlib.core.cache import Cache
 from paperlib.data import digits
 
-REPO_DATA = Path(__file__).resolve().parents[1] / "data"
+REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def write_idx(path: Path, array: np.ndarray, gz: bool = False) -> None:
@@ -89,17 +90,17 @@ def test_mark_real_draws_the_codes_bracket():
     assert marked[8:, :].eq(0).all() and marked[:, :20].eq(0).all()
 
 
-@pytest.mark.parametrize("method", dr.METHODS)
+@pytest.mark.parametrize("method", dr.DIGIT_METHODS)
 def test_digit_trainer_steps_resumes_and_ranks(tmp_path, method):
     s = dr.DigitSettings(width=0.0625, batch=24, iterations=4, eval_every=2, pool=20)
     ones = digits.digit(1, root=REPO_DATA)[:60]
     tr = dr.DigitTrainer(ones, method, 0, s)
     with pytest.raises(KeyboardInterrupt):
-        mt.fit(tr, 4, 2, checkpoint=tmp_path / "c.ckpt", checkpoint_every=2, progress=False, stop_after=2)
+        fit(tr, 4, 2, checkpoint=tmp_path / "c.ckpt", checkpoint_every=2, progress=False, stop_after=2)
     resumed = dr.DigitTrainer(ones, method, 0, s)
-    mt.fit(resumed, 4, 2, checkpoint=tmp_path / "c.ckpt", checkpoint_every=2, progress=False)
+    fit(resumed, 4, 2, checkpoint=tmp_path / "c.ckpt", checkpoint_every=2, progress=False)
     straight = dr.DigitTrainer(ones, method, 0, s)
-    mt.fit(straight, 4, 2, progress=False)
+    fit(straight, 4, 2, progress=False)
     for a, b in zip(resumed.D.parameters(), straight.D.parameters()):
         assert torch.allclose(a, b, atol=1e-6)
     result = {"generated": straight.generate(20), "energy_generated": straight.energy(straight.generate(20)),

@@ -11,7 +11,7 @@ from paperlib.core import reported
 from paperlib.build.book import toc_text
 from paperlib.core.catalogue import catalogue, chapters
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHARED_CATALOGUE = ROOT.parent / "shared" / "papers" / "CATALOGUE.md"
 
 

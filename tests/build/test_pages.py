@@ -11,8 +11,9 @@ import pytest
 from paperlib.build.book import build, write_scorecard, write_toc
 from paperlib.core.catalogue import catalogue, chapters
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 IMPLEMENTED = [i for i in catalogue() if i.implemented]
+pytestmark = pytest.mark.slow   # executes every page; `make test-fast` skips it
 
 
 def test_every_page_executes_with_smoke_profile(smoke_run, smoke_dirs):

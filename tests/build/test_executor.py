@@ -1,0 +1,124 @@
+"""The executor: a failing notebook fails the run and never reaches book/."""
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from paperlib.core.catalogue import item
+import os
+
+from paperlib.build.execute import (ExecutionFailed, clean_stale_stages, execute_notebook, notebook_errors,
+                                    run_pages)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _notebook(path: Path, code: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell("x = 1")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(code)]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_raising_notebook_fails_and_leaves_book_untouched(tmp_path):
+    src = _notebook(tmp_path / "bad.ipynb", "raise RuntimeError('boom')")
+    dest, results = tmp_path / "book" / "ch" / "bad.ipynb", tmp_path / "results"
+    with pytest.raises(ExecutionFailed, match="RuntimeError: boom"):
+        execute_notebook(src, dest, {"x": 2}, results, tmp_path / "stage", tmp_path)
+    assert not dest.exists() and not results.exists()
+    assert list((tmp_path / "stage").iterdir()) == []
+
+
+def test_clean_notebook_is_moved_with_its_results(tmp_path):
+    code = ("import json, os, pathlib\n"
+            "d = pathlib.Path(os.environ['PAPERLIB_RESULTS']); d.mkdir(parents=True, exist_ok=True)\n"
+            "(d / 'r.json').write_text(json.dumps({'x': x}))")
+    src = _notebook(tmp_path / "good.ipynb", code)
+    dest, results = tmp_path / "book" / "ch" / "good.ipynb", tmp_path / "results"
+    execute_notebook(src, dest, {"x": 5}, results, tmp_path / "stage", tmp_path)
+    assert dest.exists() and notebook_errors(dest) == []
+    rec = json.loads((results / "r.json").read_text())
+    assert rec["x"] == 5 and rec["run"]["parameters"] == {"x": 5}
+
+
+def test_misspelt_papermill_parameter_fails_the_page(tmp_path):
+    """papermill itself only warns about `-p profle smoke`; the page's setup call refuses it."""
+    nb = item("sb-tab01").notebook
+    dest = tmp_path / "book" / "x.ipynb"
+    with pytest.raises(ExecutionFailed, match="unknown notebook parameter.*profle"):
+        execute_notebook(nb, dest, {"profle": "smoke"}, tmp_path / "r", tmp_path / "stage", ROOT)
+    assert not dest.exists()
+
+
+def _spec(tmp_path, name, code):
+    src = _notebook(tmp_path / f"{name}.ipynb", code)
+    return {"item": name, "src": str(src), "dest": str(tmp_path / "book" / f"{name}.ipynb"), "parameters": {"x": 1},
+            "results": str(tmp_path / "results"), "stage_root": str(tmp_path / "stage"), "cwd": str(tmp_path),
+            "cell_timeout": None, "threads": 1}
+
+
+def test_dead_kernel_and_hung_page_fail_alone_and_the_batch_goes_on(tmp_path):
+    """The landed executor aborted the whole batch on a dead kernel and waited forever on a hung page."""
+    pages = [_spec(tmp_path, "dies", "import os\nos._exit(1)"),
+             _spec(tmp_path, "hangs", "import time\ntime.sleep(600)"),
+             _spec(tmp_path, "fine", "y = x + 1")]
+    lines = []
+    reports = run_pages(pages, jobs=2, limit=25, stage_root=tmp_path / "stage", log=lines.append)
+    by = {r.item: r for r in reports}
+    assert [r.item for r in reports] == ["dies", "hangs", "fine"]
+    assert not by["dies"].ok and "kernel died" in by["dies"].error
+    assert not by["hangs"].ok and "time limit of 25 s" in by["hangs"].error
+    assert by["fine"].ok and (tmp_path / "book" / "fine.ipynb").exists()
+    assert not (tmp_path / "book" / "dies.ipynb").exists() and not (tmp_path / "book" / "hangs.ipynb").exists()
+    assert any(line.startswith("FAIL dies") for line in lines) and any(line.startswith("ok   fine") for line in lines)
+    assert [p.name for p in (tmp_path / "stage").iterdir()] == []     # nothing left behind
+
+
+def test_stale_staging_folders_of_dead_runs_are_removed(tmp_path):
+    import subprocess
+    import sys
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f"page.{int(dead.stdout)}.abc"
+    live = tmp_path / f"page.{os.getpid()}.def"
+    stale.mkdir(), live.mkdir()
+    assert clean_stale_stages(tmp_path) == [stale]
+    assert live.exists() and not stale.exists()
+
+
+def test_interrupt_stops_the_batch_and_kills_its_pages(tmp_path):
+    import signal
+    import threading
+    pages = [_spec(tmp_path, "slow1", "import time\ntime.sleep(600)"),
+             _spec(tmp_path, "slow2", "import time\ntime.sleep(600)")]
+    started = []
+
+    def log(msg):
+        started.append(msg)
+        if msg.startswith("start") and sum(m.startswith("start") for m in started) == 2:
+            threading.Timer(3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        run_pages(pages, jobs=2, limit=300, stage_root=tmp_path / "stage", log=log)
+    assert any("interrupted" in m for m in started)
+    assert [p.name for p in (tmp_path / "stage").iterdir()] == []
+
+
+def test_page_run_outside_the_executor_is_marked_on_the_scorecard(tmp_path, monkeypatch):
+    """A record written by plain papermill must never read as reproduced."""
+    from paperlib.build.book import scorecard_text
+    from paperlib.core.catalogue import item as lookup
+    it = lookup("sb-tab01")
+    results, book = tmp_path / "results", tmp_path / "book"
+    (book / it.chapter).mkdir(parents=True)
+    (book / it.chapter / f"{it.stem}.ipynb").write_text("{}")
+    results.mkdir()
+    rec = {"item": it.id, "status": "reproduced", "config": {"profile": "cpu", "seed": 0, "device": "cpu"},
+           "code_version": "x", "claims": [{"id": "c", "text": "t", "verdict": "held", "evidence": "e"}],
+           "comparison": [], "executed_by": "outside paperlib run"}
+    (results / f"{it.stem}.json").write_text(json.dumps(rec))
+    text = scorecard_text(book, results)
+    row = next(line for line in text.splitlines() if line.startswith(f"| {{doc}}`{it.id}"))
+    assert "reproduced" not in row and "unverified" in row
