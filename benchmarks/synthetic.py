@@ -17,10 +17,10 @@ import time
 
 import torch
 
-from paperlib.methods import stein_bridging as mt
 from paperlib.core import profiles
-from paperlib.experiments import stein_bridging as synthetic
 from paperlib.data import toy
+from paperlib.experiments import stein_bridging as synthetic
+from paperlib.methods import stein_bridging as mt
 
 
 def seconds_per_iteration(dataset: str, members, settings, steps: int = 20) -> float:

@@ -22,8 +22,8 @@ def smoke_dirs(tmp_path_factory):
 @pytest.fixture(scope="session")
 def smoke_run(smoke_dirs):
     """Execute every implemented notebook with profile=smoke (2 in parallel) once per session."""
-    from paperlib.core.catalogue import catalogue
     from paperlib.build.execute import run_items
+    from paperlib.core.catalogue import catalogue
 
     old = os.environ.get("PAPERLIB_CACHE")
     os.environ["PAPERLIB_CACHE"] = str(smoke_dirs["cache"])

@@ -42,10 +42,9 @@ import numpy as np
 import pandas as pd
 
 import paperlib
-from paperlib.methods import energy_gan as ce
+from paperlib.experiments import calibrating_ebgan as ex
 from paperlib.core import reported
 from paperlib.core.claims import Claim, check_claims, verdict_table
-from paperlib.data import toy
 from paperlib.plotting import energy_contours, save_figure
 
 cfg = paperlib.setup("ce-fig01", globals())
@@ -55,9 +54,9 @@ cfg.params
 # ## The true energies (left) and the training points with the component means (right)
 
 # %% tags=["hide-input"]
-refs = {d: ce.Reference(toy.dataset(d)) for d in ce.DATASETS}
+refs = {d: ex.Reference(ex.toy.dataset(d)) for d in ex.DATASETS}
 fig, axes = plt.subplots(2, 3, figsize=(13, 8.4))
-for col, (d, label) in enumerate(ce.DATASETS.items()):
+for col, (d, label) in enumerate(ex.DATASETS.items()):
     ref, ds = refs[d], refs[d].ds
     energy_contours(axes[0, col], ref.X, ref.Y, ref.energy, f"{label}: $-\\log p_{{data}}$")
     x = ds.data.numpy()
@@ -113,15 +112,15 @@ n = cfg.params["theory_points"]
 p_data = rng.dirichlet(np.ones(n))
 theory = {}
 for K, target in (("neg_entropy", -np.log(p_data)), ("l2", -p_data)):
-    c_star, g_star = ce.optimal_discriminator(p_data, K, seed=cfg.seed)
+    c_star, g_star = ex.optimal_discriminator(p_data, K, seed=cfg.seed)
     offset = c_star - target
     theory[K] = {"g(c*)": g_star, "spread of c* - prediction": float(np.ptp(offset)),
                  "corr(c*, prediction)": float(np.corrcoef(c_star, target)[0, 1])}
 # K constant: g(c) = min c - E_data c <= 0, with equality iff c is flat on the support
 trials = rng.normal(size=(2000, n))
-g_random = np.array([ce.dual_value(c, p_data, "const") for c in trials])
-g_flat = ce.dual_value(np.full(n, 3.0), p_data, "const")
-g_logp = ce.dual_value(-np.log(p_data), p_data, "const")
+g_random = np.array([ex.dual_value(c, p_data, "const") for c in trials])
+g_flat = ex.dual_value(np.full(n, 3.0), p_data, "const")
+g_logp = ex.dual_value(-np.log(p_data), p_data, "const")
 theory["const"] = {"g(flat c)": g_flat, "max g over 2000 random c": float(g_random.max()), "g(-log p_data)": g_logp}
 # EBGAN (App. A.2): with p_gen = p_data the objective E_data c + E_gen [m - c]^+ equals m for every c in [0, m]
 m = 10.0
@@ -136,7 +135,7 @@ fig2, ax = plt.subplots(1, 3, figsize=(13, 3.6))
 order = np.argsort(p_data)
 for a, (K, target, label) in zip(ax[:2], (("neg_entropy", -np.log(p_data), r"$K=-H$: $c^*$ vs $-\log p_{data}$"),
                                           ("l2", -p_data, r"$K=\frac{1}{2}\|p\|^2$: $c^*$ vs $-p_{data}$"))):
-    c_star, _ = ce.optimal_discriminator(p_data, K, seed=cfg.seed)
+    c_star, _ = ex.optimal_discriminator(p_data, K, seed=cfg.seed)
     a.plot(target[order], (c_star - c_star.mean() + target.mean())[order], "o", ms=3, label="$c^*$ (shifted)")
     a.plot(target[order], target[order], "k-", lw=0.8, label="prediction")
     a.set(title=label, xlabel="prediction")

@@ -38,7 +38,7 @@ device: str = "auto"
 import pandas as pd
 
 import paperlib
-from paperlib.methods import energy_gan as ce
+from paperlib.experiments import calibrating_ebgan as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
@@ -49,11 +49,11 @@ cfg.params
 # ## The runs (shared with Fig. 3, Fig. 8 and Table 2; trained once, then read from the cache)
 
 # %%
-results = ce.suites(cfg.params, seed=cfg.seed, device=cfg.device)
+results = ex.suites(cfg.params, seed=cfg.seed, device=cfg.device)
 MODELS = ["GAN", "EGAN-Const"]
 
 # %% tags=["hide-input"]
-fig = ce.plot_models(results, MODELS, seed=cfg.seed)
+fig = ex.plot_models(results, MODELS, seed=cfg.seed)
 figures = save_figure(fig, cfg.item)
 
 # %% [markdown]
@@ -64,7 +64,7 @@ figures = save_figure(fig, cfg.item)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-df = ce.frame(results)
+df = ex.frame(results)
 shown = df[df.method.isin(MODELS) & df.metric.isin(["pgen||pemp", "pemp||pgen", "pdisc||pemp", "slope"])]
 table = shown.groupby(["dataset", "method", "metric"]).value.mean().unstack("metric")
 with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 140):

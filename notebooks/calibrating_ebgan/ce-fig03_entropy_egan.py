@@ -40,7 +40,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import paperlib
-from paperlib.methods import energy_gan as ce
+from paperlib.experiments import calibrating_ebgan as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
@@ -51,11 +51,11 @@ cfg.params
 # ## The runs (shared with Fig. 2, Fig. 8 and Table 2)
 
 # %%
-results = ce.suites(cfg.params, seed=cfg.seed, device=cfg.device)
+results = ex.suites(cfg.params, seed=cfg.seed, device=cfg.device)
 MODELS = ["EGAN-Ent-VI", "EGAN-Ent-NN"]
 
 # %% tags=["hide-input"]
-fig = ce.plot_models(results, MODELS, seed=cfg.seed)
+fig = ex.plot_models(results, MODELS, seed=cfg.seed)
 figures = save_figure(fig, cfg.item)
 
 # %% [markdown]
@@ -67,11 +67,11 @@ figures = save_figure(fig, cfg.item)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-df = ce.frame(results)
+df = ex.frame(results)
 mean = df.groupby(["dataset", "method", "metric"]).value.mean()
 gap = df[(df.dataset == "biased") & df.metric.isin(["energy_gap", "heavy_mass", "slope"])]
-gap_table = gap.groupby(["method", "metric"]).value.mean().unstack("metric").reindex(ce.CE_METHODS)
-gap_table["w * log 9"] = [ce.settings("biased", cfg.params).knn_weight * math.log(9) if m == "EGAN-Ent-NN"
+gap_table = gap.groupby(["method", "metric"]).value.mean().unstack("metric").reindex(ex.CE_METHODS)
+gap_table["w * log 9"] = [ex.settings("biased", cfg.params).knn_weight * math.log(9) if m == "EGAN-Ent-NN"
                           else float("nan") for m in gap_table.index]
 with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 140):
     print(gap_table.to_string())

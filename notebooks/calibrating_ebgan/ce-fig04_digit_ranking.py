@@ -44,26 +44,21 @@ device: str = "auto"
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
-from torchvision.utils import make_grid
 
 import paperlib
-from paperlib.methods import digit_gan as dr
+from paperlib.experiments import calibrating_ebgan as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
-from paperlib.plotting import save_figure
+from paperlib.plotting import image_grid, save_figure
 
 cfg = paperlib.setup("ce-fig04", globals())
-s = dr.DigitSettings.from_params(cfg.params)
+s = ex.DigitSettings.from_params(cfg.params)
 cfg.params
 
 # %%
-data = dr.data(s, download=cfg.params["download"])
+data = ex.digit_data(s, download=cfg.params["download"])
 print(f"{s.source} digit {s.digit}: {len(data['train'])} training images, {len(data['pool'])} real images in the pool")
-runs = {m: dr.run(m, s, seed=cfg.seed, device=cfg.device, download=cfg.params["download"]) for m in dr.DIGIT_METHODS}
-ranked = {m: dr.ranking(r, data["pool"]) for m, r in runs.items()}
-
-
-def grid(images, nrow):
-    return make_grid(images, nrow=nrow, padding=1, pad_value=0.5).permute(1, 2, 0).numpy()
+runs = {m: ex.digit_run(m, s, seed=cfg.seed, device=cfg.device, download=cfg.params["download"]) for m in ex.DIGIT_METHODS}
+ranked = {m: ex.ranking(r, data["pool"]) for m, r in runs.items()}
 
 
 # %% [markdown]
@@ -72,7 +67,7 @@ def grid(images, nrow):
 # %% tags=["hide-input"]
 fig4, axes = plt.subplots(1, 3, figsize=(15, 5.4))
 for ax, (m, r) in zip(axes, ranked.items()):
-    ax.imshow(grid(r["images"][:100], 10))
+    ax.imshow(image_grid(r["images"][:100], 10))
     ax.set(title=f"{m}: top 100 ({int(r['is_real'][:100].sum())} real)", xticks=[], yticks=[])
 fig4.tight_layout()
 figures = save_figure(fig4, cfg.item, "top100")
@@ -83,7 +78,7 @@ figures = save_figure(fig4, cfg.item, "top100")
 # %% tags=["hide-input"]
 fig5, axes = plt.subplots(1, 3, figsize=(15, 5.4))
 for ax, (m, r) in zip(axes, ranked.items()):
-    ax.imshow(grid(r["images"][-100:], 10))
+    ax.imshow(image_grid(r["images"][-100:], 10))
     ax.set(title=f"{m}: bottom 100 ({int(r['is_real'][-100:].sum())} real)", xticks=[], yticks=[])
 fig5.tight_layout()
 figures += save_figure(fig5, cfg.item, "bottom100")
@@ -94,7 +89,7 @@ figures += save_figure(fig5, cfg.item, "bottom100")
 # %% tags=["hide-input"]
 fig9, axes = plt.subplots(3, 1, figsize=(15, 19))
 for ax, (m, r) in zip(axes, ranked.items()):
-    ax.imshow(grid(r["images"], 50))
+    ax.imshow(image_grid(r["images"], 50))
     ax.set(title=f"{m}: all {len(r['images'])} images by energy", xticks=[], yticks=[])
 fig9.tight_layout()
 figures += save_figure(fig9, cfg.item, "full")
@@ -113,10 +108,10 @@ mean_image = data["train"].mean(0)
 ink = float(data["train"].flatten(1).sum(1).median())
 rows = []
 for m, r in runs.items():
-    for stat, res in dr.rank_correlations(r, data["pool"], mean_image, ink).items():
+    for stat, res in ex.rank_correlations(r, data["pool"], mean_image, ink).items():
         rows.append({"method": m, "statistic": stat, "spearman": res.statistic, "p": res.pvalue})
 corr = pd.DataFrame(rows)
-table = corr.pivot(index="method", columns="statistic", values="spearman").reindex(dr.DIGIT_METHODS)
+table = corr.pivot(index="method", columns="statistic", values="spearman").reindex(ex.DIGIT_METHODS)
 with pd.option_context("display.float_format", "{:+.3f}".format, "display.width", 140):
     print(table.to_string())
 print("\nreal images in the top / bottom 100:",

@@ -39,19 +39,19 @@ import pandas as pd
 import torch
 
 import paperlib
-from paperlib.methods import digit_gan as dr
+from paperlib.experiments import calibrating_ebgan as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("ce-fig07", globals())
-s = dr.DigitSettings.from_params(cfg.params)
+s = ex.DigitSettings.from_params(cfg.params)
 cfg.params
 
 # %%
-data = dr.data(s, download=cfg.params["download"])
+data = ex.digit_data(s, download=cfg.params["download"])
 mean_digit = data["train"].mean(0)
-runs = {m: dr.run(m, s, seed=cfg.seed, device=cfg.device, download=cfg.params["download"]) for m in dr.DIGIT_METHODS}
-ranked = {m: dr.ranking(r, data["pool"]) for m, r in runs.items()}
+runs = {m: ex.digit_run(m, s, seed=cfg.seed, device=cfg.device, download=cfg.params["download"]) for m in ex.DIGIT_METHODS}
+ranked = {m: ex.ranking(r, data["pool"]) for m, r in runs.items()}
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 7, figsize=(15, 2.6))

@@ -41,9 +41,8 @@ import pandas as pd
 import torch
 
 import paperlib
-from paperlib.methods import energy_gan as ce
+from paperlib.experiments import calibrating_ebgan as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
-from paperlib.data import toy
 from paperlib.plotting import energy_contours, save_figure
 
 cfg = paperlib.setup("ce-fig08", globals())
@@ -53,9 +52,9 @@ cfg.params
 # ## The run (the biased-mixture suite shared with Figs. 2, 3 and Table 2)
 
 # %%
-res = ce.suites(cfg.params, seed=cfg.seed, device=cfg.device, datasets=["biased"])["biased"]
-ds = toy.dataset("biased")
-ref = ce.Reference(ds, res["settings"].grid)
+res = ex.suites(cfg.params, seed=cfg.seed, device=cfg.device, datasets=["biased"])["biased"]
+ds = ex.toy.dataset("biased")
+ref = ex.Reference(ds, res["settings"].grid)
 MODELS = ["EGAN-Ent-VI", "EGAN-Ent-NN"]
 
 # %% tags=["hide-input"]
@@ -63,7 +62,7 @@ fig, axes = plt.subplots(4, 4, figsize=(15, 15))
 x0, x1, y0, y1 = ds.canvas
 size = res["settings"].grid
 for k, m in enumerate(MODELS):
-    run, i = ce.member(res, m, cfg.seed)
+    run, i = ex.member(res, m, cfg.seed)
     a = axes[2 * k]
     energy_contours(a[0], ref.X, ref.Y, run["energy"][i], f"{m}: energy")
     hg = run["batches"]["generated"][i].reshape(size, size).numpy()
@@ -102,7 +101,7 @@ figures = save_figure(fig, cfg.item)
 # NBVAL_CHECK_OUTPUT
 rows = []
 for m in MODELS:
-    run, i = ce.member(res, m, cfg.seed)
+    run, i = ex.member(res, m, cfg.seed)
     f = {k: v[i].double() for k, v in run["fields"].items()}
     ne, nh, nt = (f[k].norm(dim=1).mean().item() for k in ("energy", "entropy", "total"))
     cos = torch.nn.functional.cosine_similarity(f["energy"], f["entropy"], dim=1).mean().item()

@@ -37,19 +37,18 @@ device: str = "auto"
 import pandas as pd
 
 import paperlib
-from paperlib.methods import energy_gan as ce
+from paperlib.experiments import calibrating_ebgan as ex
 from paperlib.core import reported
 from paperlib.core.claims import Claim, check_claims, verdict_table
-from paperlib.data import toy
 
 cfg = paperlib.setup("ce-tab02", globals())
 cfg.params
 
 # %%
-results = ce.suites(cfg.params, seed=cfg.seed, device=cfg.device)
-ours = ce.table2(results)
+results = ex.suites(cfg.params, seed=cfg.seed, device=cfg.device)
+ours = ex.table2(results)
 rep = reported.load("ce-tab02")
-refs = {d: ce.Reference(toy.dataset(d)) for d in results}
+refs = {d: ex.Reference(ex.toy.dataset(d)) for d in results}
 
 # %% [markdown]
 # ## The header: data against the empirical sample (no training)
@@ -76,9 +75,9 @@ cells = []
 for d in results:
     paper = rep.tables[d]
     print(f"\n{rep.captions[d]}")
-    block = pd.DataFrame(index=ce.CE_METHODS, columns=ce.COLUMNS, dtype=object)
-    for m in ce.CE_METHODS:
-        for c in ce.COLUMNS:
+    block = pd.DataFrame(index=ex.CE_METHODS, columns=ex.COLUMNS, dtype=object)
+    for m in ex.CE_METHODS:
+        for c in ex.COLUMNS:
             block.loc[m, c] = f"{ours.loc[(d, m), c]:.4f} ({paper.loc[m, c]:.4f})"
             cells.append(reported.compare(paper.loc[m, c], ours.loc[(d, m), c], f"{d} {m} {c}", "Table 2"))
     with pd.option_context("display.width", 250, "display.max_columns", 20):
@@ -92,13 +91,13 @@ comparison = pd.concat([header, reported.comparison_table(cells)])
 # NBVAL_CHECK_OUTPUT
 winners = []
 for d in results:
-    for c in ce.COLUMNS:
+    for c in ex.COLUMNS:
         winners.append({"dataset": d, "column": c, "paper": rep.tables[d][c].idxmin(),
                         "ours": ours.loc[d][c].idxmin()})
 winners = pd.DataFrame(winners)
 winners["same"] = winners.paper == winners.ours
 with pd.option_context("display.width", 140):
-    print(winners.pivot(index="column", columns="dataset", values=["paper", "ours"]).reindex(ce.COLUMNS).to_string())
+    print(winners.pivot(index="column", columns="dataset", values=["paper", "ours"]).reindex(ex.COLUMNS).to_string())
 print(winners.groupby("dataset").same.sum().rename("columns with the paper's winner (of 10)").to_string())
 
 # %% [markdown]
@@ -110,10 +109,10 @@ print(winners.groupby("dataset").same.sum().rename("columns with the paper's win
 
 # %%
 # NBVAL_CHECK_OUTPUT
-df = ce.frame(results)
+df = ex.frame(results)
 calib = df[df.metric.isin(["slope", "pdisc||pemp", "pdisc_tc||pemp", "pdisc||pdata", "pdisc_tc||pdata"])]
 calib = calib.groupby(["dataset", "method", "metric"]).value.mean().unstack("metric")
-calib["entropy weight w"] = [ce.settings(d, cfg.params).knn_weight if m == "EGAN-Ent-NN" else
+calib["entropy weight w"] = [ex.settings(d, cfg.params).knn_weight if m == "EGAN-Ent-NN" else
                              (cfg.params.get("vi_weight", 1.0) if m == "EGAN-Ent-VI" else 0.0) for d, m in calib.index]
 with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 160):
     print(calib.to_string())
@@ -158,7 +157,7 @@ claims = check_claims([
     Claim("CE-3", "EGAN-Ent-NN's pdisc KLs are an order of magnitude lower than the baselines' "
           "(KL(pdisc||pemp) at most a tenth of the best baseline's).", claim3),
     *[Claim(f"CE-5 ({d})", f"{label}: the lowest model in each of the 10 columns is the paper's.",
-            lambda d=d: claim5(d)) for d, label in ce.DATASETS.items()],
+            lambda d=d: claim5(d)) for d, label in ex.DATASETS.items()],
 ])
 verdict_table(claims)
 

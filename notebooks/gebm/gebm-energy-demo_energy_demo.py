@@ -41,11 +41,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
-from scipy.stats import vonmises
 
 import paperlib
-from paperlib.estimators import divergences as dv
-from paperlib.methods import gebm
+from paperlib.experiments import gebm as ex
 from paperlib.core import reported
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
@@ -55,23 +53,20 @@ p = cfg.params
 cfg.params
 
 # %%
-rng = np.random.RandomState(cfg.seed)
 n = p["n"]
-angle = np.where(rng.rand(n) < 0.5, vonmises.rvs(p["kappa"], loc=0, size=n, random_state=rng),
-                 vonmises.rvs(p["kappa"], loc=np.pi, size=n, random_state=rng))
-P = torch.tensor(np.stack([np.cos(angle), np.sin(angle)], 1))
+P = ex.circle_target(n, p["kappa"], cfg.seed)
 g = torch.Generator().manual_seed(cfg.seed + 1)
-bases = {"right": gebm.CircleBase((0.0, 0.0), 1.0), "wrong": gebm.CircleBase((0.3, 0.0), 1.3)}
+bases = {"right": ex.CircleBase((0.0, 0.0), 1.0), "wrong": ex.CircleBase((0.3, 0.0), 1.3)}
 with torch.no_grad():
     Y = {k: b(b.sample_latent(n, g)) for k, b in bases.items()}
 rows, weights = [], {}
 for case, y in Y.items():
     for lam in p["lambdas"]:
-        res = dv.kale(P, y, lam, p["sigma"])
+        res = ex.kale(P, y, lam, p["sigma"], device=cfg.device)
         w = n * res.alpha
         weights[(case, lam)] = w
-        rows.append({"case": case, "lambda": lam, "MMD2(G,P)": dv.mmd2_weighted(y, P, sigma=p["sigma"]),
-                     "MMD2(GEBM,P)": dv.mmd2_weighted(y, P, w, None, p["sigma"]),
+        rows.append({"case": case, "lambda": lam, "MMD2(G,P)": ex.mmd2_weighted(y, P, sigma=p["sigma"], device=cfg.device),
+                     "MMD2(GEBM,P)": ex.mmd2_weighted(y, P, w, None, p["sigma"], device=cfg.device),
                      "log w min": np.log(w).min(), "log w max": np.log(w).max(), "frac(log w > 0)": (np.log(w) > 0).mean()})
 table = pd.DataFrame(rows).set_index(["case", "lambda"])
 
@@ -91,12 +86,12 @@ with pd.option_context("display.float_format", "{:.4f}".format, "display.width",
 # ## The MLP energy (GEBM energy loss, base fixed) and the learned base (wrong support)
 
 # %%
-mlp = gebm.GEBM(gebm.mlp_energy(seed=cfg.seed), gebm.CircleBase((0.0, 0.0), 1.0))
+mlp = ex.GEBM(ex.mlp_energy(seed=cfg.seed), ex.CircleBase((0.0, 0.0), 1.0))
 mlp.init_log_partition(4000, torch.Generator().manual_seed(cfg.seed))
-mlp_log = gebm.train(mlp, P, p["mlp_steps"], lr=p["lr"], learn_base=False, seed=cfg.seed)
-moving = gebm.GEBM(gebm.mlp_energy(seed=cfg.seed), gebm.CircleBase((0.3, 0.0), 1.3))
+mlp_log = ex.train(mlp, P, p["mlp_steps"], lr=p["lr"], learn_base=False, seed=cfg.seed, device=cfg.device)
+moving = ex.GEBM(ex.mlp_energy(seed=cfg.seed), ex.CircleBase((0.3, 0.0), 1.3))
 moving.init_log_partition(4000, torch.Generator().manual_seed(cfg.seed))
-move_log = gebm.train(moving, P, p["base_steps"], lr=p["lr"], learn_base=True, seed=cfg.seed)
+move_log = ex.train(moving, P, p["base_steps"], lr=p["lr"], learn_base=True, seed=cfg.seed, device=cfg.device)
 with torch.no_grad():
     mlp_logw = -mlp.energy(Y["right"]).squeeze(-1)
     mlp_logw = (mlp_logw - torch.logsumexp(mlp_logw, 0) + np.log(n)).numpy()
@@ -105,7 +100,7 @@ with torch.no_grad():
 
 # %%
 # NBVAL_CHECK_OUTPUT
-mlp_mmd = dv.mmd2_weighted(Y["right"], P, w_mlp, None, p["sigma"])
+mlp_mmd = ex.mmd2_weighted(Y["right"], P, w_mlp, None, p["sigma"], device=cfg.device)
 print(f"MLP energy, right support: MMD2(G,P) {table.loc[('right', p['lambdas'][0]), 'MMD2(G,P)']:.4f} -> "
       f"MMD2(GEBM,P) {mlp_mmd:.4f}; log-weight range [{mlp_logw.min():.2f}, {mlp_logw.max():.2f}]")
 print(f"learned base (start: centre (0.3, 0), radius 1.3; target: (0, 0), 1): centre "

@@ -42,7 +42,7 @@ import torch
 from scipy.stats import norm
 
 import paperlib
-from paperlib.estimators import divergences as dv
+from paperlib.experiments import gebm as ex
 from paperlib.core import reported
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
@@ -57,9 +57,9 @@ n = p["n"]
 x = torch.randn(n, generator=g, dtype=torch.float64)
 configs = {"far": p["mu_far"], "near": p["mu_near"]}
 ys = {k: mu + p["q_std"] * torch.randn(n, generator=g, dtype=torch.float64) for k, mu in configs.items()}
-sigma = dv.median_sigma(x, ys["far"])
+sigma = ex.median_sigma(x, ys["far"])
 t = torch.linspace(-6, 6, 400, dtype=torch.float64)
-solutions = {(k, lam, order): dv.kale(x, ys[k], lam, sigma) if order == "KALE(P||Q)" else dv.kale(ys[k], x, lam, sigma)
+solutions = {(k, lam, order): ex.kale(x, ys[k], lam, sigma, device=cfg.device) if order == "KALE(P||Q)" else ex.kale(ys[k], x, lam, sigma, device=cfg.device)
              for k in configs for lam in p["lambdas"] for order in ("KALE(P||Q)", "KALE(Q||P)")}
 
 # %% [markdown]
@@ -69,7 +69,7 @@ solutions = {(k, lam, order): dv.kale(x, ys[k], lam, sigma) if order == "KALE(P|
 # NBVAL_CHECK_OUTPUT
 rows = []
 for k in configs:
-    half_mmd2 = dv.mmd2(x, ys[k], sigma) / 2
+    half_mmd2 = ex.mmd2(x, ys[k], sigma, device=cfg.device) / 2
     for lam in p["lambdas"]:
         a, b = solutions[(k, lam, "KALE(P||Q)")], solutions[(k, lam, "KALE(Q||P)")]
         rows.append({"config": k, "lambda": lam, "KALE(P||Q)": a.value, "KALE(Q||P)": b.value,
@@ -122,7 +122,7 @@ mask = (t > -2.5) & (t < 2.5 + p["mu_far"])      # where both densities have mas
 shape = []
 for lam in p["lambdas"]:
     h = solutions[("far", lam, "KALE(P||Q)")].witness(t)
-    w = dv.mmd_witness(x, ys["far"], t, sigma)
+    w = ex.mmd_witness(x, ys["far"], t, sigma, device=cfg.device)
     log_ratio = torch.as_tensor(norm.logpdf(t) - norm.logpdf(t, p["mu_far"], p["q_std"]))
     shape.append({"lambda": lam, "corr(h*, MMD witness)": float(np.corrcoef(h, w)[0, 1]),
                   "corr(h*, log p/q) on the bulk": float(np.corrcoef(h[mask], log_ratio[mask])[0, 1])})

@@ -40,7 +40,7 @@ import pandas as pd
 import torch
 
 import paperlib
-from paperlib.estimators import divergences as dv
+from paperlib.experiments import gebm as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
@@ -49,7 +49,7 @@ p = cfg.params
 cfg.params
 
 # %%
-kl = dv.kl_gaussian(0.0, 1.0, p["q_mean"], p["q_std"] ** 2)
+kl = ex.kl_gaussian(0.0, 1.0, p["q_mean"], p["q_std"] ** 2)
 rows = []
 for n in p["sizes"]:
     for r in range(p["seeds"]):
@@ -58,7 +58,7 @@ for n in p["sizes"]:
         y = p["q_mean"] + p["q_std"] * torch.randn(n, generator=g, dtype=torch.float64)
         alpha = None
         for lam in sorted(p["lambdas"], reverse=True):       # warm start from the previous (larger) lambda
-            res = dv.kale(x, y, lam, sigma=1.0, alpha0=alpha)
+            res = ex.kale(x, y, lam, sigma=1.0, alpha0=alpha, device=cfg.device)
             alpha = res.alpha
             rows.append({"n": n, "seed": r, "lambda": lam, "KALE": res.value})
 df = pd.DataFrame(rows)

@@ -43,7 +43,7 @@ import torch
 from scipy.integrate import quad
 
 import paperlib
-from paperlib.estimators import divergences as dv
+from paperlib.experiments import gebm as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
@@ -59,28 +59,18 @@ c = 2 * quad(lambda u: (1 - u) * math.exp(-u * u / sigma), 0, 1)[0]
 mmd_exact = np.sqrt(2 * c * (1 - np.exp(-thetas**2 / sigma)))
 
 
-def grid_divergences(theta, cells=400):
-    """KL and JS of the two lines on a [-1.5, 1.5] x [0, 1] grid (each line fills one column of cells)."""
-    xs = np.linspace(-1.5, 1.5, cells + 1)
-    col = lambda v: np.minimum(np.searchsorted(xs, v, side="right") - 1, cells - 1)  # noqa: E731
-    P, Q = np.zeros((cells, 50)), np.zeros((cells, 50))
-    P[col(0.0)] = 1 / 50
-    Q[col(theta)] += 1 / 50
-    return dv.kl_grid(P.ravel(), Q.ravel()), dv.js_grid(P.ravel(), Q.ravel())
-
-
 g = torch.Generator().manual_seed(cfg.seed)
 n = p["n"]
 # Q_theta's sample is P's sample shifted by theta (coupled draws), so that theta = 0 is exactly P = Q
 u_p = u_q = torch.rand(n, generator=g, dtype=torch.float64)
 rows = []
 for th in thetas:
-    kl, js = grid_divergences(th)
+    kl, js = ex.two_lines_divergences(th)
     P = torch.stack([torch.zeros(n, dtype=torch.float64), u_p], 1)
     Q = torch.stack([torch.full((n,), th, dtype=torch.float64), u_q], 1)
     row = {"theta": th, "KL": kl, "JS": js, "W1": abs(th), "MMD": float(np.sqrt(2 * c * (1 - np.exp(-th**2 / sigma))))}
     for lam in p["lambdas"]:
-        row[f"KALE lambda={lam:g}"] = dv.kale(P, Q, lam, sigma).value
+        row[f"KALE lambda={lam:g}"] = ex.kale(P, Q, lam, sigma, device=cfg.device).value
     rows.append(row)
 table = pd.DataFrame(rows).set_index("theta")
 

@@ -40,8 +40,7 @@ import numpy as np
 import pandas as pd
 
 import paperlib
-from paperlib.sampling import particle_flows as flows
-from paperlib.core.cache import Cache
+from paperlib.experiments import gebm as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
@@ -50,22 +49,16 @@ p = cfg.params
 cfg.params
 
 # %%
-mix, x, y0 = flows.mog_square(p["n"], p["n"], seed=42)
+mix, x, y0 = ex.mog_square(p["n"], p["n"], seed=42)
 common = {"sigma": p["sigma"], "lr": p["lr"], "steps": p["steps"], "snapshots": p["snapshots"], "seed": 20 + cfg.seed}
-runs = {"MMD flow": flows.cached_flow("mmd", common, x, y0),
-        f"MMD flow + noise {p['noise']:g}": flows.cached_flow("mmd", {**common, "noise": p["noise"]}, x, y0)}
-
-
-def stuck(points, radius=0.5):
-    """Share of particles farther than ``radius`` from every mode (between modes or outside)."""
-    d = ((points[:, None, :] - mix.means[None]) ** 2).sum(-1).sqrt().min(1).values
-    return float((d > radius).double().mean())
+runs = {"MMD flow": ex.cached_flow("mmd", common, x, y0, device=cfg.device),
+        f"MMD flow + noise {p['noise']:g}": ex.cached_flow("mmd", {**common, "noise": p["noise"]}, x, y0, device=cfg.device)}
 
 
 # %%
 # NBVAL_CHECK_OUTPUT
-table = pd.DataFrame({k: {"final 1/2 MMD^2": r.loss[-1], "share of particles > 0.5 from every mode": stuck(r.trajectory[-1]),
-                          "Sinkhorn to target": flows.sinkhorn(r.trajectory[-1], x)} for k, r in runs.items()}).T
+table = pd.DataFrame({k: {"final 1/2 MMD^2": r.loss[-1], "share of particles > 0.5 from every mode": ex.stuck_share(r.trajectory[-1], mix.means),
+                          "Sinkhorn to target": ex.sinkhorn(r.trajectory[-1], x)} for k, r in runs.items()}).T
 with pd.option_context("display.float_format", "{:.5f}".format, "display.width", 140):
     print(table.to_string())
 
@@ -97,12 +90,10 @@ figures = save_figure(fig, cfg.item)
 # network (the mean-field model of the paper's analysis). The `cpu` profile uses fewer epochs and particles.
 
 # %%
-st_data = flows.student_teacher_data(p["st_n"], p["st_n"], seed=cfg.seed)
+st_data = ex.student_teacher_data(p["st_n"], p["st_n"], seed=cfg.seed)
 st_common = {"n_particles": p["st_particles"], "epochs": p["st_epochs"], "lr": p["st_lr"], "noise": 1.0,
              "decay_every": max(1, p["st_epochs"] // 10), "seed": cfg.seed}
-st_runs = {m: Cache().get_or_compute("student-teacher", {"method": m, "n": p["st_n"], **st_common},
-                                     lambda m=m: flows.student_teacher_flow(st_data, m, **st_common))
-           for m in flows.STUDENT_TEACHER_METHODS}
+st_runs = ex.student_teacher_runs(st_data, ex.STUDENT_TEACHER_METHODS, p["st_n"], st_common, device=cfg.device)
 st_table = pd.DataFrame({m: {"initial": c[0], "final": c[-1], "best": min(c)} for m, (_, c) in st_runs.items()}).T
 
 # %%

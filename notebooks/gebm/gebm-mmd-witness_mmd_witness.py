@@ -42,7 +42,7 @@ import torch
 from scipy.stats import norm
 
 import paperlib
-from paperlib.estimators import divergences as dv
+from paperlib.experiments import gebm as ex
 from paperlib.core import reported
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
@@ -57,7 +57,7 @@ n = p["n"]
 x = torch.randn(n, generator=g, dtype=torch.float64)
 configs = {"far": p["mu_far"], "near": p["mu_near"]}
 ys = {k: mu + p["q_std"] * torch.randn(n, generator=g, dtype=torch.float64) for k, mu in configs.items()}
-sigma = dv.median_sigma(x, ys["far"])          # one kernel for both slides
+sigma = ex.median_sigma(x, ys["far"])          # one kernel for both slides
 t = torch.linspace(-6, 6, 500, dtype=torch.float64)
 print(f"kernel exp(-(x-y)^2 / sigma), sigma = {sigma:.3f} (median heuristic on the far configuration)")
 
@@ -65,8 +65,8 @@ print(f"kernel exp(-(x-y)^2 / sigma), sigma = {sigma:.3f} (median heuristic on t
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
 values = {}
 for ax, (k, mu) in zip(axes, configs.items()):
-    values[k] = dv.mmd(x, ys[k], sigma)
-    w = dv.mmd_witness(x, ys[k], t, sigma)
+    values[k] = ex.mmd(x, ys[k], sigma, device=cfg.device)
+    w = ex.mmd_witness(x, ys[k], t, sigma, device=cfg.device)
     ax.plot(t, norm.pdf(t), color="red", label="P")
     ax.plot(t, norm.pdf(t, mu, p["q_std"]), color="blue", label="Q")
     ax.plot(t, w, color="green", label="witness $f^*$ (unit norm)")
@@ -84,7 +84,7 @@ figures = save_figure(fig, cfg.item)
 # %%
 # NBVAL_CHECK_OUTPUT
 rep = reported.load(cfg.item).tables["mmd"]
-exact = {k: np.sqrt(dv.mmd2_gaussians(0, 1, mu, p["q_std"] ** 2, sigma)) for k, mu in configs.items()}
+exact = {k: np.sqrt(ex.mmd2_gaussians(0, 1, mu, p["q_std"] ** 2, sigma)) for k, mu in configs.items()}
 rows = [reported.compare(rep.loc[k, "MMD"], values[k], f"MMD {k}", "talk slide") for k in configs]
 rows.append(reported.compare(rep.loc["far", "MMD"] / rep.loc["near", "MMD"], values["far"] / values["near"],
                              "ratio far / near", "talk slide"))
@@ -108,7 +108,7 @@ for m in p["sizes"]:
         gm = torch.Generator().manual_seed(1000 * cfg.seed + 10 * m + r)
         xm = torch.randn(m, generator=gm, dtype=torch.float64)
         ym = p["mu_far"] + p["q_std"] * torch.randn(m, generator=gm, dtype=torch.float64)
-        errs.append(abs(dv.mmd(xm, ym, sigma) - exact["far"]))
+        errs.append(abs(ex.mmd(xm, ym, sigma, device=cfg.device) - exact["far"]))
     conv.append({"n": m, "mean |MMD - population|": float(np.mean(errs)), "sd": float(np.std(errs))})
 conv = pd.DataFrame(conv).set_index("n")
 with pd.option_context("display.float_format", "{:.4f}".format):
@@ -121,7 +121,7 @@ with pd.option_context("display.float_format", "{:.4f}".format):
 def sign_claim():
     out, ok = [], True
     for k, mu in configs.items():
-        w = dv.mmd_witness(x, ys[k], t, sigma).numpy()
+        w = ex.mmd_witness(x, ys[k], t, sigma, device=cfg.device).numpy()
         diff = norm.pdf(t) - norm.pdf(t, mu, p["q_std"])
         clear = np.abs(diff) > 0.05
         agree = float(np.mean(np.sign(w[clear]) == np.sign(diff[clear])))

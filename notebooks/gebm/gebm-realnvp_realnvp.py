@@ -23,7 +23,7 @@
 #
 # What differs from the paper, and why: the `cpu` profile uses scikit-learn's copy of UCI "wine" (178 × 13)
 # and a 5-D "banana" whose entropy is exact, not the UCI sets of the GEBM paper (not downloadable here); the
-# `paper` profile runs RedWine and WhiteWine (`paperlib.data.tabular.uci_wine` says where to put the files)
+# `paper` profile runs RedWine and WhiteWine (`paperlib.data.ex.uci_wine` says where to put the files)
 # at the GEBM code's sizes (5 couplings × 100 hidden units, lr 1e-4, 50 energy steps per base step). The
 # energy is an MLP rather than the code's NVP-shaped energy network. The UCI tables below are the only
 # printed numbers (the GEBM paper's own table is not retrievable, and the baselines' attribution is
@@ -50,10 +50,9 @@ import numpy as np
 import pandas as pd
 
 import paperlib
-from paperlib.methods import flow_density as density
+from paperlib.experiments import gebm as ex
 from paperlib.core import reported
 from paperlib.core.claims import Claim, check_claims, verdict_table
-from paperlib.data import tabular
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-realnvp", globals())
@@ -64,22 +63,9 @@ cfg.params
 fit_args = {k: p[k] for k in ("layers", "hidden", "batch", "lr", "eval_every", "cd_steps", "cd_step_size",
                               "energy_steps", "penalty")}
 seeds = range(cfg.seed, cfg.seed + p["n_seeds"])
-rows, curves = [], {}
-for name in p["datasets"]:
-    for s in seeds:
-        split = tabular.split(tabular.load(name, seed=s, n=p["n_banana"]), seed=s)
-        rows.append({"dataset": name, "method": "MVN", "seed": s, "test NLL": density.mvn_test_nll(split)})
-        if name == "banana":                    # the true density on the same test points (its cross-entropy)
-            x = split.test.numpy() * split.std + split.mean
-            rows.append({"dataset": name, "method": "true density", "seed": s,
-                         "test NLL": float(-tabular.banana_log_prob(x).mean()) - split.log_std_sum})
-        for m in density.DENSITY_METHODS:               # cached per (dataset, method, seed, settings)
-            steps = p["gebm_steps"] if m in ("donsker", "kale") else p["steps"]
-            r = density.cached_fit(name, m, steps, seed=s, n_banana=p["n_banana"], **fit_args)
-            curves[(name, m, s)] = r.pop("curve")
-            rows.append({"dataset": name, "method": m, "seed": s, **r})
-runs = pd.DataFrame(rows)
-order = ["true density", "MVN", *density.DENSITY_METHODS]
+runs, curves = ex.realnvp_sweep(p["datasets"], seeds, p["steps"], p["gebm_steps"], p["n_banana"], fit_args,
+                                device=cfg.device)
+order = ["true density", "MVN", *ex.DENSITY_METHODS]
 summary = (runs.groupby(["dataset", "method"])[["test NLL", "base alone", "best step"]]
            .agg(["mean", "std"]).reindex(order, level=1))
 
@@ -101,7 +87,7 @@ column = {"redwine": "RedWine", "whitewine": "WhiteWine"}
 mean_nll = runs.groupby(["dataset", "method"])["test NLL"].mean()
 comparison = reported.comparison_table([
     reported.compare(rep.tables["uci_interim"].loc[m, column[d]], mean_nll[(d, m)], f"{d} {m}", "GEBM notebook (interim)")
-    for d in p["datasets"] if d in column for m in density.DENSITY_METHODS]
+    for d in p["datasets"] if d in column for m in ex.DENSITY_METHODS]
     + [reported.compare(rep.tables["uci_baselines"].loc["MVN", column[d]], mean_nll[(d, "MVN")], f"{d} MVN",
                         "tables/UCI.tex") for d in p["datasets"] if d in column])
 if len(comparison):
@@ -114,11 +100,11 @@ fig, axes = plt.subplots(len(p["datasets"]), 2, figsize=(12, 4 * len(p["datasets
 axes = axes.ravel()
 for i, name in enumerate(p["datasets"]):
     ax = axes[2 * i]
-    for m, style in zip(density.DENSITY_METHODS, ("-", "--", ":", "-.")):
+    for m, style in zip(ex.DENSITY_METHODS, ("-", "--", ":", "-.")):
         c = np.array(curves[(name, m, seeds[0])])
         ax.plot(c[:, 0], c[:, 1], style, label=m)
     ax.set(title=f"{name}: validation NLL (seed {seeds[0]})", xlabel="step", ylabel="NLL (nats)")
-    lo = min(min(v for _, v in curves[(name, m, seeds[0])]) for m in density.DENSITY_METHODS)
+    lo = min(min(v for _, v in curves[(name, m, seeds[0])]) for m in ex.DENSITY_METHODS)
     ax.set_ylim(lo - 0.5, lo + 6)
     ax.legend(fontsize=8)
     ax = axes[2 * i + 1]
@@ -166,7 +152,7 @@ def not_below_truth():
     if "banana" not in p["datasets"]:
         return None, "no synthetic dataset in this profile"
     b = runs[runs.dataset == "banana"].pivot(index="seed", columns="method", values="test NLL")
-    diff = b[list(density.DENSITY_METHODS)].sub(b["true density"], axis=0)
+    diff = b[list(ex.DENSITY_METHODS)].sub(b["true density"], axis=0)
     se = diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else pd.Series(0.0, diff.columns)
     ok = bool((diff.mean() >= -2 * se - 0.02).all())
     return ok, "model - true NLL: " + ", ".join(f"{m} {v:+.3f}" for m, v in diff.mean().items())

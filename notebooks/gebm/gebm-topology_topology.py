@@ -40,7 +40,7 @@ import torch
 from scipy.stats import wasserstein_distance
 
 import paperlib
-from paperlib.estimators import divergences as dv
+from paperlib.experiments import gebm as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
@@ -55,12 +55,12 @@ grid = torch.linspace(float(x.min()) - 1, float(x.max()) + 2, 4001, dtype=torch.
 rows = []
 for k in p["steps"]:
     y = x + 1.0 / k
-    r = dv.kale(x, y, p["lam"], p["sigma"], convention="talk")
+    r = ex.kale(x, y, p["lam"], p["sigma"], convention="talk", device=cfg.device)
     h = r.witness(grid)
     lip = float((h.diff().abs() / grid.diff()).max())
     rows.append({"k": k, "W1": wasserstein_distance(x.numpy(), y.numpy()), "KALE (talk)": r.value,
                  "L (witness)": lip, "L * W1": lip * wasserstein_distance(x.numpy(), y.numpy())})
-rows.append({"k": np.inf, "W1": 0.0, "KALE (talk)": dv.kale(x, x, p["lam"], p["sigma"], convention="talk").value,
+rows.append({"k": np.inf, "W1": 0.0, "KALE (talk)": ex.kale(x, x, p["lam"], p["sigma"], convention="talk", device=cfg.device).value,
              "L (witness)": np.nan, "L * W1": 0.0})
 table = pd.DataFrame(rows).set_index("k")
 

@@ -39,7 +39,7 @@ import pandas as pd
 import torch
 
 import paperlib
-from paperlib.estimators import divergences as dv
+from paperlib.experiments import gebm as ex
 from paperlib.core import reported
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
@@ -55,11 +55,11 @@ x = torch.randn(n, generator=g, dtype=torch.float64)
 rows = []
 for s in p["stds"]:
     y = s * torch.randn(n, generator=g, dtype=torch.float64)
-    base = {"s": s, "KL(P||Q)": dv.kl_gaussian(0, 1, 0, s * s), "KL(Q||P)": dv.kl_gaussian(0, s * s, 0, 1),
-            "1/2 MMD^2": dv.mmd2(x, y, sigma) / 2}
+    base = {"s": s, "KL(P||Q)": ex.kl_gaussian(0, 1, 0, s * s), "KL(Q||P)": ex.kl_gaussian(0, s * s, 0, 1),
+            "1/2 MMD^2": ex.mmd2(x, y, sigma, device=cfg.device) / 2}
     for lam in p["lambdas"]:
-        rows.append({**base, "lambda": lam, "KALE(P||Q)": dv.kale(x, y, lam, sigma).value,
-                     "KALE(Q||P)": dv.kale(y, x, lam, sigma).value})
+        rows.append({**base, "lambda": lam, "KALE(P||Q)": ex.kale(x, y, lam, sigma, device=cfg.device).value,
+                     "KALE(Q||P)": ex.kale(y, x, lam, sigma, device=cfg.device).value})
 table = pd.DataFrame(rows).set_index(["s", "lambda"])
 
 # %%

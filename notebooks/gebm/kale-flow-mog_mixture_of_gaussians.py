@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 import paperlib
-from paperlib.sampling import particle_flows as flows
+from paperlib.experiments import gebm as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
@@ -49,25 +49,25 @@ p = cfg.params
 cfg.params
 
 # %%
-mix, x, y0 = flows.mog_square(p["n"], p["n"], seed=42)
+mix, x, y0 = ex.mog_square(p["n"], p["n"], seed=42)
 common = {"sigma": p["sigma"], "lr": p["lr"], "steps": p["steps"], "snapshots": p["snapshots"], "seed": 20 + cfg.seed}
-runs = {"MMD": flows.cached_flow("mmd", common, x, y0)}
+runs = {"MMD": ex.cached_flow("mmd", common, x, y0, device=cfg.device)}
 for lam in p["lambdas"]:
-    runs[f"KALE λ={lam:g}"] = flows.cached_flow("kale", {**common, "lam": lam}, x, y0)
+    runs[f"KALE λ={lam:g}"] = ex.cached_flow("kale", {**common, "lam": lam}, x, y0, device=cfg.device)
 lam_noise = sorted(p["lambdas"])[len(p["lambdas"]) // 2]
-runs[f"KALE λ={lam_noise:g} + noise"] = flows.cached_flow("kale", {**common, "lam": lam_noise, "noise": p["noise"]}, x, y0)
-runs["KL (ULA)"] = flows.cached_flow("ula", {"step": p["ula_step"], "steps": p["steps"], "snapshots": p["snapshots"],
-                                             "seed": 42 + cfg.seed}, x, y0, score=mix.score)
+runs[f"KALE λ={lam_noise:g} + noise"] = ex.cached_flow("kale", {**common, "lam": lam_noise, "noise": p["noise"]}, x, y0, device=cfg.device)
+runs["KL (ULA)"] = ex.cached_flow("ula", {"step": p["ula_step"], "steps": p["steps"], "snapshots": p["snapshots"],
+                                             "seed": 42 + cfg.seed}, x, y0, score=mix.score, device=cfg.device)
 print({k: f"{r.seconds:.1f} s" for k, r in runs.items()})
 
 # %%
 # NBVAL_CHECK_OUTPUT
 its = runs["MMD"].iterations
-dist = {ref: {k: np.array([flows.sinkhorn(r.trajectory[i], runs[ref].trajectory[i]) for i in range(len(its))])
+dist = {ref: {k: np.array([ex.sinkhorn(r.trajectory[i], runs[ref].trajectory[i]) for i in range(len(its))])
               for k, r in runs.items() if k.startswith("KALE")} for ref in ("MMD", "KL (ULA)")}
 summary = pd.DataFrame({f"mean Sinkhorn to {ref}": {k: v.mean() for k, v in d.items()} for ref, d in dist.items()})
 summary["final KALE (own lambda)"] = {k: r.loss[-1] for k, r in runs.items() if k.startswith("KALE")}
-summary["final Sinkhorn to target"] = {k: flows.sinkhorn(r.trajectory[-1], x) for k, r in runs.items() if k.startswith("KALE")}
+summary["final Sinkhorn to target"] = {k: ex.sinkhorn(r.trajectory[-1], x) for k, r in runs.items() if k.startswith("KALE")}
 with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 160):
     print(summary.to_string())
 

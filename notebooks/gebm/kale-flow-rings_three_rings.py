@@ -38,7 +38,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import paperlib
-from paperlib.sampling import particle_flows as flows
+from paperlib.experiments import gebm as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
@@ -47,20 +47,15 @@ p = cfg.params
 cfg.params
 
 # %%
-x, y0, centres = flows.three_rings(p["per_ring"], 3 * p["per_ring"], seed=42)
+x, y0, centres = ex.three_rings(p["per_ring"], 3 * p["per_ring"], seed=42)
 common = {"sigma": p["sigma"], "steps": p["steps"], "snapshots": p["snapshots"], "seed": cfg.seed}
-runs = {"KALE": flows.cached_flow("kale", {**common, "lam": p["lam_kale"], "lr": p["lr_kale"]}, x, y0),
-        "MMD (λ=1e4)": flows.cached_flow("kale", {**common, "lam": p["lam_mmd"], "lr": p["lr_mmd"]}, x, y0)}
-
-
-def readout(points):
-    return {"coverage": float((flows.nearest_distance(x, points) < p["radius_hit"]).double().mean()),
-            "off support": float((flows.nearest_distance(points, x) > p["radius_hit"]).double().mean())}
+runs = {"KALE": ex.cached_flow("kale", {**common, "lam": p["lam_kale"], "lr": p["lr_kale"]}, x, y0, device=cfg.device),
+        "MMD (λ=1e4)": ex.cached_flow("kale", {**common, "lam": p["lam_mmd"], "lr": p["lr_mmd"]}, x, y0, device=cfg.device)}
 
 
 # %%
 # NBVAL_CHECK_OUTPUT
-rows = [{"flow": k, "iteration": int(it), **readout(r.trajectory[i])} for k, r in runs.items()
+rows = [{"flow": k, "iteration": int(it), **ex.ring_readout(r.trajectory[i], x, p["radius_hit"])} for k, r in runs.items()
         for i, it in enumerate(r.iterations)]
 table = pd.DataFrame(rows).set_index(["flow", "iteration"])
 with pd.option_context("display.float_format", "{:.3f}".format):

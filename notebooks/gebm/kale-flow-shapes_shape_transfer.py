@@ -13,7 +13,7 @@
 #
 # Glaser, Arbel and Gretton (2021), shape-transfer experiment (spec A.16): particles sampled from a heart
 # flow toward points of a thin spiral, with a very narrow kernel ($e^{-\|x-y\|^2/0.01}$). The paper's images are
-# replaced by procedural shapes (`flows.heart_and_spiral`), and its online coordinate-descent solver by the
+# replaced by procedural shapes (`ex.heart_and_spiral`), and its online coordinate-descent solver by the
 # exact Newton solver on all points. The paper's Sinkhorn-descent baseline is not run here. The `cpu` profile
 # uses `n` points per shape (the paper: 2,000) and the paper's 100 iterations and learning rates.
 # Read-outs: the Sinkhorn divergence to the spiral and the share of spiral points reached within `radius_hit`.
@@ -38,7 +38,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import paperlib
-from paperlib.sampling import particle_flows as flows
+from paperlib.experiments import gebm as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
@@ -47,15 +47,15 @@ p = cfg.params
 cfg.params
 
 # %%
-heart, spiral = flows.heart_and_spiral(p["n"], seed=42)
+heart, spiral = ex.heart_and_spiral(p["n"], seed=42)
 common = {"sigma": p["sigma"], "steps": p["steps"], "snapshots": p["snapshots"], "seed": cfg.seed}
-runs = {"KALE": flows.cached_flow("kale", {**common, "lam": p["lam_kale"], "lr": p["lr_kale"]}, spiral, heart),
-        "MMD (λ=1e4)": flows.cached_flow("kale", {**common, "lam": p["lam_mmd"], "lr": p["lr_mmd"]}, spiral, heart)}
+runs = {"KALE": ex.cached_flow("kale", {**common, "lam": p["lam_kale"], "lr": p["lr_kale"]}, spiral, heart, device=cfg.device),
+        "MMD (λ=1e4)": ex.cached_flow("kale", {**common, "lam": p["lam_mmd"], "lr": p["lr_mmd"]}, spiral, heart, device=cfg.device)}
 
 # %%
 # NBVAL_CHECK_OUTPUT
-rows = [{"flow": k, "iteration": int(it), "Sinkhorn to spiral": flows.sinkhorn(r.trajectory[i], spiral, reg=0.01),
-         "spiral points reached": float((flows.nearest_distance(spiral, r.trajectory[i]) < p["radius_hit"]).double().mean())}
+rows = [{"flow": k, "iteration": int(it), "Sinkhorn to spiral": ex.sinkhorn(r.trajectory[i], spiral, reg=0.01),
+         "spiral points reached": float((ex.nearest_distance(spiral, r.trajectory[i]) < p["radius_hit"]).double().mean())}
         for k, r in runs.items() for i, it in enumerate(r.iterations)]
 table = pd.DataFrame(rows).set_index(["flow", "iteration"])
 with pd.option_context("display.float_format", "{:.4f}".format):

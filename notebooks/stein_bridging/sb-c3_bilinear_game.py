@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 import paperlib
-from paperlib.theory import dynamics as dyn
+from paperlib.experiments import stein_bridging as ex
 from paperlib.core import reported
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
@@ -55,19 +55,19 @@ cfg.params
 # $\|\theta-\theta^*\|^2+\|\psi-\psi^*\|^2+\|\phi-\theta^*\|^2$ with $\theta^*=A^{-\top}c$, $\psi^*=A^{-1}b$.
 
 # %%
-A, b, c = dyn.random_bilinear(cfg.n, cfg.matrix_seed)
+A, b, c = ex.dyn.random_bilinear(cfg.n, cfg.matrix_seed)
 sv = np.linalg.svd(A, compute_uv=False)
 eta = cfg.eta_scale / sv.max()
-opt = dyn.bilinear_optimum(A, b, c)
+opt = ex.dyn.bilinear_optimum(A, b, c)
 x0 = np.random.default_rng(cfg.seed).normal(0.0, 1.0, 3 * cfg.n) * cfg.start_scale
 runs, rho, fixed_points = {}, {}, {}
 for beta in cfg.betas:
-    game = dyn.bilinear_game(A, b, c, beta)
+    game = ex.dyn.bilinear_game(A, b, c, beta)
     for mode, alternating in (("alternating", True), ("simultaneous", False)):
-        tr = dyn.simulate(game, x0, eta, cfg.steps, alternating=alternating)
+        tr = ex.dyn.simulate(game, x0, eta, cfg.steps, alternating=alternating)
         with np.errstate(over="ignore", invalid="ignore"):
             runs[beta, mode] = np.sum((tr - opt) ** 2, axis=1)
-        rho[beta, mode] = dyn.spectral_radius(game.update_map(eta, alternating)[0])
+        rho[beta, mode] = ex.dyn.spectral_radius(game.update_map(eta, alternating)[0])
     M, cvec = game.update_map(eta)
     # fixed point of the alternating map (least squares: singular when beta = 0)
     fixed_points[beta] = np.linalg.lstsq(np.eye(M.shape[0]) - M, cvec, rcond=None)[0]

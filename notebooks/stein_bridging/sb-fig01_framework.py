@@ -34,14 +34,14 @@ device: str = "auto"
 
 # %%
 import paperlib
+from paperlib.experiments import stein_bridging as ex
 from paperlib.plotting.diagrams import framework_diagram
-from paperlib.theory.objectives import STEIN_BRIDGING
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("sb-fig01", globals())
 
 # %% tags=["hide-input"]
-fig = framework_diagram(STEIN_BRIDGING)
+fig = framework_diagram(ex.STEIN_BRIDGING)
 figures = save_figure(fig, cfg.item)
 
 # %% [markdown]
@@ -50,7 +50,7 @@ figures = save_figure(fig, cfg.item)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-for p in STEIN_BRIDGING.problems:
+for p in ex.STEIN_BRIDGING.problems:
     for t in p.terms:
         print(f"{t.first} <-> {t.second}: {t.latex()}  [{t.critic}]")
 

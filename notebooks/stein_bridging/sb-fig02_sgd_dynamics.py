@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 import paperlib
-from paperlib.theory import dynamics as dyn
+from paperlib.experiments import stein_bridging as ex
 from paperlib.core import reported
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import colour, save_figure
@@ -58,26 +58,26 @@ cfg.params
 
 # %%
 x0, eta, T = cfg.start, cfg.eta, cfg.steps
-games = {m: dyn.fig2_game(m, cfg.lam, cfg.va_steps, cfg.sb_lambdas) for m in dyn.FIG2_METHODS}
-traj = {m: dyn.simulate(g, x0, eta, T) for m, g in games.items()}
-origin = dyn.optimum_1d(0.0)
-N = {m: dyn.distance_to_optimum(tr, origin, with_phi=(m == "Stein Bridging")) for m, tr in traj.items()}
+games = {m: ex.dyn.fig2_game(m, cfg.lam, cfg.va_steps, cfg.sb_lambdas) for m in ex.dyn.FIG2_METHODS}
+traj = {m: ex.dyn.simulate(g, x0, eta, T) for m, g in games.items()}
+origin = ex.dyn.optimum_1d(0.0)
+N = {m: ex.dyn.distance_to_optimum(tr, origin, with_phi=(m == "Stein Bridging")) for m, tr in traj.items()}
 
 pairs = [tuple(p) for p in cfg.pairs]
-traj_b = {p: dyn.simulate(dyn.linear_system(lam1=p[0], lam2=p[1]), x0, eta, T) for p in pairs}
-N_b = {p: dyn.distance_to_optimum(tr, origin) for p, tr in traj_b.items()}
-rho_b = {p: dyn.spectral_radius(dyn.linear_system(lam1=p[0], lam2=p[1]).update_map(eta)[0]) for p in pairs}
+traj_b = {p: ex.dyn.simulate(ex.dyn.linear_system(lam1=p[0], lam2=p[1]), x0, eta, T) for p in pairs}
+N_b = {p: ex.dyn.distance_to_optimum(tr, origin) for p, tr in traj_b.items()}
+rho_b = {p: ex.dyn.spectral_radius(ex.dyn.linear_system(lam1=p[0], lam2=p[1]).update_map(eta)[0]) for p in pairs}
 
 # simultaneous GD on the WGAN game (footnote 2) and the SB spectral radius over eta in (0, 1)
-traj_sim = dyn.simulate(games["WGAN"], x0, eta, T, alternating=False)
-N_sim = dyn.distance_to_optimum(traj_sim, origin, with_phi=False)
+traj_sim = ex.dyn.simulate(games["WGAN"], x0, eta, T, alternating=False)
+N_sim = ex.dyn.distance_to_optimum(traj_sim, origin, with_phi=False)
 etas = np.linspace(0.01, 0.99, cfg.eta_grid_size)
-sb_game = dyn.linear_system(lam1=cfg.sb_lambdas[0], lam2=cfg.sb_lambdas[1])
-rho_eta = np.array([dyn.spectral_radius(sb_game.update_map(e)[0]) for e in etas])
+sb_game = ex.dyn.linear_system(lam1=cfg.sb_lambdas[0], lam2=cfg.sb_lambdas[1])
+rho_eta = np.array([ex.dyn.spectral_radius(sb_game.update_map(e)[0]) for e in etas])
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
-for m in dyn.FIG2_METHODS:
+for m in ex.dyn.FIG2_METHODS:
     tr = traj[m]
     # keep each path until it first leaves the window (ER does within a few hundred steps)
     view = np.cumprod((np.abs(tr[:, 0]) < 3) & (np.abs(tr[:, 1] - 1) < 3)).astype(bool)
@@ -107,10 +107,10 @@ summary = pd.DataFrame({
     m: {"psi_T": traj[m][-1, 0], "theta_T": traj[m][-1, 1], "phi_T": traj[m][-1, 2], "N_T": N[m][-1],
         "max|psi|": np.abs(traj[m][:, 0]).max(),
         # methods without an energy leave phi fixed, so rho is taken on the (psi, theta) block
-        "rho": np.nan if m == "WGAN+LR+VA" else dyn.spectral_radius(
+        "rho": np.nan if m == "WGAN+LR+VA" else ex.dyn.spectral_radius(
             games[m].update_map(eta)[0][slice(None) if m == "Stein Bridging" else slice(0, 2),
                                         slice(None) if m == "Stein Bridging" else slice(0, 2)])}
-    for m in dyn.FIG2_METHODS}).T
+    for m in ex.dyn.FIG2_METHODS}).T
 with pd.option_context("display.float_format", "{:.6g}".format):
     print(summary.to_string())
     print("\nSB under (lambda1, lambda2):")
@@ -127,7 +127,7 @@ with pd.option_context("display.float_format", "{:.6g}".format):
 # %%
 # NBVAL_CHECK_OUTPUT
 ref = reported.load("sb-fig02")
-ours_rho = {label: dyn.spectral_radius(dyn.linear_system(lam1=l1, lam2=1.0).update_map(e)[0])
+ours_rho = {label: ex.dyn.spectral_radius(ex.dyn.linear_system(lam1=l1, lam2=1.0).update_map(e)[0])
             for label, (l1, e) in {"lambda=(1,1), eta=0.1": (1.0, 0.1), "lambda=(1,1), eta=0.5": (1.0, 0.5),
                                    "lambda=(1,1), eta=0.7": (1.0, 0.7), "lambda=(0,1), eta=0.1": (0.0, 0.1)}.items()}
 rows = []
@@ -148,9 +148,9 @@ with pd.option_context("display.float_format", "{:.6g}".format, "display.width",
 # %%
 def _wgan():
     M, _ = games["WGAN"].update_map(eta)
-    rho, det = dyn.spectral_radius(M), np.linalg.det(M[:2, :2])
+    rho, det = ex.dyn.spectral_radius(M), np.linalg.det(M[:2, :2])
     ratio = N["WGAN"][-1] / N["WGAN"][0]
-    rho_sim = dyn.spectral_radius(games["WGAN"].update_map(eta, alternating=False)[0])
+    rho_sim = ex.dyn.spectral_radius(games["WGAN"].update_map(eta, alternating=False)[0])
     held = abs(rho - 1) < 1e-9 and abs(det - 1) < 1e-9 and 0.1 < ratio < 10 and rho_sim > 1 and N_sim[-1] > 10 * N_sim[0]
     return held, (f"alternating: rho={rho:.12f}, det={det:.12f}, N_T/N_0={ratio:.3g} (orbit); "
                   f"simultaneous: rho={rho_sim:.6f}, N_T/N_0={N_sim[-1] / N_sim[0]:.3g}")
@@ -179,7 +179,7 @@ def _sb():
     t1 = T // 4
     t2 = int(np.argmax(n < 1e-20)) if np.any(n < 1e-20) else T
     rate = (np.log(n[t2]) - np.log(n[t1])) / max(t2 - t1, 1)
-    rho = dyn.spectral_radius(sb_game.update_map(eta)[0])
+    rho = ex.dyn.spectral_radius(sb_game.update_map(eta)[0])
     final = traj["Stein Bridging"][-1]
     held = (np.allclose(final, origin, atol=1e-6) and n[-1] < 1e-12 * n[0] and bool(np.all(rho_eta < 1))
             and abs(rate - 2 * np.log(rho)) < 0.1 * abs(2 * np.log(rho)))

@@ -39,9 +39,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import paperlib
-from paperlib.experiments import stein_bridging as synthetic
+from paperlib.experiments import stein_bridging as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
-from paperlib.data import toy
 from paperlib.plotting import colour, save_figure, scatter_samples
 
 cfg = paperlib.setup("sb-fig03", globals())
@@ -51,13 +50,13 @@ cfg.params
 # ## The runs (shared with Fig. 4, Fig. 5 and Table 5; trained once, then read from the cache)
 
 # %%
-results = synthetic.suites(cfg.params, seed=cfg.seed, device=cfg.device)
+results = ex.suites(cfg.params, seed=cfg.seed, device=cfg.device)
 PANELS = ["GAN", "WGAN-GP", "DGM", "Joint-JS", "Joint-W"]
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(2, 6, figsize=(18, 6.4))
-for row, (d, label) in enumerate(synthetic.DATASETS.items()):
-    ds, r = toy.dataset(d), results[d]
+for row, (d, label) in enumerate(ex.DATASETS.items()):
+    ds, r = ex.toy.dataset(d), results[d]
     scatter_samples(axes[row, 0], ds.data, ds.canvas, f"(a) {label}: data", "k")
     for col, m in enumerate(PANELS, start=1):
         i = r["members"].index((m, cfg.seed))  # the first seed's run
@@ -70,7 +69,7 @@ figures = save_figure(fig, cfg.item)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-df = synthetic.suites_frame(results)
+df = ex.suites_frame(results)
 shown = df[(df.seed == cfg.seed) & df.method.isin(PANELS) & df.metric.isin(["mmd", "hsr"])]
 table = shown.pivot_table(index="method", columns=["dataset", "metric"], values="final").reindex(PANELS)
 with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 140):
@@ -80,18 +79,18 @@ with pd.option_context("display.float_format", "{:.4f}".format, "display.width",
 # ## Claims (spec A.6, claim 6, the Fig. 3 reading), checked from all seeds
 
 # %%
-gen = synthetic.generator_rows(df)
+gen = ex.generator_rows(df)
 claims = []
-for d, label in synthetic.DATASETS.items():
+for d, label in ex.DATASETS.items():
     claims += [
         Claim(f"SB-6 Fig. 3 ({label})", f"{label}: Joint-W has the fewest off-mode samples (highest HSR) of the five "
-              "plotted generators.", lambda d=d: synthetic.beats(gen, d, "hsr", "Joint-W",
+              "plotted generators.", lambda d=d: ex.beats(gen, d, "hsr", "Joint-W",
                                                                    ["GAN", "WGAN-GP", "DGM", "Joint-JS"])),
         Claim(f"SB-6 Fig. 3, JS ({label})", f"{label}: Joint-JS has more samples on the modes than GAN.",
-              lambda d=d: synthetic.beats(gen, d, "hsr", "Joint-JS", ["GAN"])),
+              lambda d=d: ex.beats(gen, d, "hsr", "Joint-JS", ["GAN"])),
     ]
 claims.append(Claim("SB-6 Fig. 3, DGM (Two-Circle)", "Two-Circle: DGM puts the most points between components "
-                    "(lowest HSR of the five).", lambda: synthetic.worst(gen, "two_circle", "hsr", "DGM", PANELS)))
+                    "(lowest HSR of the five).", lambda: ex.worst(gen, "two_circle", "hsr", "DGM", PANELS)))
 claims = check_claims(claims)
 verdict_table(claims)
 

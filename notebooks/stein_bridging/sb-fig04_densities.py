@@ -46,10 +46,8 @@ import numpy as np
 import pandas as pd
 
 import paperlib
-from paperlib.experiments import stein_bridging as synthetic
+from paperlib.experiments import stein_bridging as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
-from paperlib.data import toy
-from paperlib.methods.stein_bridging import ESTIMATORS
 from paperlib.plotting import density_image, save_figure
 
 cfg = paperlib.setup("sb-fig04", globals())
@@ -59,17 +57,17 @@ cfg.params
 # ## The runs (shared with Fig. 3, Fig. 5 and Table 5)
 
 # %%
-results = synthetic.suites(cfg.params, seed=cfg.seed, device=cfg.device)
+results = ex.suites(cfg.params, seed=cfg.seed, device=cfg.device)
 PANELS = ["DEM", "EGAN", "DGM", "Joint-JS", "Joint-W"]
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(2, 6, figsize=(18, 6.4))
-for row, (d, label) in enumerate(synthetic.DATASETS.items()):
-    ds, r = toy.dataset(d), results[d]
+for row, (d, label) in enumerate(ex.DATASETS.items()):
+    ds, r = ex.toy.dataset(d), results[d]
     size = r["log_density"].shape[-1]
     density_image(axes[row, 0], ds.true_density_mesh(size), ds.canvas, f"(a) {label}: true density")
     for col, est in enumerate(PANELS, start=1):
-        i = r["members"].index((ESTIMATORS[est], cfg.seed))
+        i = r["members"].index((ex.ESTIMATORS[est], cfg.seed))
         logq = r["log_density"][i].double()
         density_image(axes[row, col], np.exp(logq - logq.max()), ds.canvas, f"({'abcdef'[col]}) {est}")
 fig.tight_layout()
@@ -83,10 +81,10 @@ figures = save_figure(fig, cfg.item)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-df = synthetic.suites_frame(results)
-est = synthetic.estimator_rows(df)
+df = ex.suites_frame(results)
+est = ex.estimator_rows(df)
 shown = est[est.seed == cfg.seed].pivot_table(index="method", columns=["dataset", "metric"], values="final")
-split = {(m, s): synthetic.spiral_split(results["two_spiral"], ESTIMATORS[m], s)
+split = {(m, s): ex.spiral_split(results["two_spiral"], ex.ESTIMATORS[m], s)
          for m in PANELS for s in sorted(est.seed.unique())}
 split_mean = pd.Series({m: np.mean([v for (mm, _), v in split.items() if mm == m])
                         for m in PANELS}, name="smaller spiral's share")
@@ -103,8 +101,8 @@ with pd.option_context("display.float_format", "{:.4f}".format, "display.width",
 # density's KL on the same mesh.
 
 # %%
-uniform_kl = {d: synthetic.uniform_kl(d, results[d]["log_density"].shape[-1]) for d in synthetic.DATASETS}
-kl_mean = synthetic.means(est).loc[:, "kl"]
+uniform_kl = {d: ex.uniform_kl(d, results[d]["log_density"].shape[-1]) for d in ex.DATASETS}
+kl_mean = ex.means(est).loc[:, "kl"]
 
 
 def _dem_misses():
@@ -112,13 +110,13 @@ def _dem_misses():
 
 
 def _egan_uniform():
-    ratios = {d: kl_mean[(d, "EGAN")] / uniform_kl[d] for d in synthetic.DATASETS}
+    ratios = {d: kl_mean[(d, "EGAN")] / uniform_kl[d] for d in ex.DATASETS}
     return all(r >= 0.8 for r in ratios.values()), "; ".join(
-        f"{d}: KL(EGAN) {kl_mean[(d, 'EGAN')]:.3f} vs KL(uniform) {uniform_kl[d]:.3f}" for d in synthetic.DATASETS)
+        f"{d}: KL(EGAN) {kl_mean[(d, 'EGAN')]:.3f} vs KL(uniform) {uniform_kl[d]:.3f}" for d in ex.DATASETS)
 
 
 def _joint_both():
-    checks = [synthetic.beats(est, d, "kl", j, ["DEM", "EGAN", "DGM"]) for d in synthetic.DATASETS
+    checks = [ex.beats(est, d, "kl", j, ["DEM", "EGAN", "DGM"]) for d in ex.DATASETS
               for j in ("Joint-JS", "Joint-W")]
     return all(ok for ok, _ in checks), " | ".join(ev for _, ev in checks)
 

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 import paperlib
-from paperlib.experiments import stein_bridging as synthetic
+from paperlib.experiments import stein_bridging as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import colour, save_figure
 
@@ -53,13 +53,13 @@ cfg.params
 # ## The runs (shared with Figs. 3-4 and Table 5)
 
 # %%
-results = synthetic.suites(cfg.params, seed=cfg.seed, device=cfg.device)
+results = ex.suites(cfg.params, seed=cfg.seed, device=cfg.device)
 GROUPS = {"Wasserstein": ["WGAN-GP", "WGAN-GP+LR", "WGAN-GP+ER", "WGAN-GP+VA", "Joint-W"],
           "Jensen-Shannon": ["GAN", "GAN+LR", "GAN+ER", "GAN+VA", "Joint-JS"]}
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(2, 2, figsize=(13, 8), sharex="row")
-for row, (d, label) in enumerate(synthetic.DATASETS.items()):
+for row, (d, label) in enumerate(ex.DATASETS.items()):
     r = results[d]
     its, mmd = r["iteration"], r["history"]["mmd"]
     for col, (group, methods) in enumerate(GROUPS.items()):
@@ -82,9 +82,9 @@ figures = save_figure(fig, cfg.item)
 # %%
 # NBVAL_CHECK_OUTPUT
 rows = []
-for d in synthetic.DATASETS:
+for d in ex.DATASETS:
     r = results[d]
-    fl = synthetic.fluctuation(r["history"]["mmd"], r["iteration"])
+    fl = ex.fluctuation(r["history"]["mmd"], r["iteration"])
     for i, (m, s) in enumerate(r["members"]):
         rows.append({"dataset": d, "method": m, "seed": s, "metric": "fluctuation", "final": fl[i]})
 fluct = pd.DataFrame(rows)
@@ -107,7 +107,7 @@ def _calmer(d, group):
 claims = check_claims([
     Claim(f"SB-10 ({label}, {group})", f"{label}: {GROUPS[group][-1]}'s MMD fluctuates less in the second half of "
           f"training than {', '.join(GROUPS[group][:-1])}.", lambda d=d, group=group: _calmer(d, group))
-    for d, label in synthetic.DATASETS.items() for group in GROUPS])
+    for d, label in ex.DATASETS.items() for group in GROUPS])
 verdict_table(claims)
 
 # %%

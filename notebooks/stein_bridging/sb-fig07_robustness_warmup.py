@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 import paperlib
-from paperlib.experiments import stein_bridging as synthetic
+from paperlib.experiments import stein_bridging as ex
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import colour, save_figure
 
@@ -60,23 +60,12 @@ seeds = list(range(cfg.seed, cfg.seed + cfg.n_seeds))
 PAIR = ["WGAN-GP", "Joint-W"]
 
 
-def panel(dataset, settings_list, key, methods):
-    """One batched run: members = methods x settings x seeds; returns a long table."""
-    s = synthetic.settings(dataset, cfg.params)
-    grid = [(m, v, sd) for m in methods for v in settings_list for sd in seeds]
-    run = synthetic.run(dataset, [(m, sd) for m, _, sd in grid], s,
-                        variants=[{key: v} for _, v, _ in grid], device=cfg.device)
-    rows = [{"method": m, key: v, "seed": sd, **{k: float(run["final"][k][i]) for k in run["final"]}}
-            for i, (m, v, sd) in enumerate(grid)]
-    return pd.DataFrame(rows), run
-
-
-noisy, _ = panel("two_circle", cfg.noise_ratios, "noise_ratio", PAIR)
-few, _ = panel("two_spiral", cfg.sizes, "n", PAIR)
+noisy, _ = ex.variant_panel("two_circle", cfg.params, seeds, cfg.noise_ratios, "noise_ratio", PAIR, device=cfg.device)
+few, _ = ex.variant_panel("two_spiral", cfg.params, seeds, cfg.sizes, "n", PAIR, device=cfg.device)
 few["method"] = few.method.replace({"WGAN-GP": "DEM"})  # the un-bridged member's energy is DEM
 T = cfg.iterations_two_circle
 starts = [int(round(f * T)) for f in cfg.warmup_fractions]
-warm, _ = panel("two_circle", starts, "bridge_start", ["Joint-W"])
+warm, _ = ex.variant_panel("two_circle", cfg.params, seeds, starts, "bridge_start", ["Joint-W"], device=cfg.device)
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 4, figsize=(19, 4.2))

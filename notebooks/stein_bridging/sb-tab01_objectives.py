@@ -37,13 +37,13 @@ import pandas as pd
 from IPython.display import Markdown
 
 import paperlib
-from paperlib.theory.objectives import STEIN_BRIDGING, TABLE1
+from paperlib.experiments import stein_bridging as ex
 
 cfg = paperlib.setup("sb-tab01", globals())
 
 # %%
 rows = ["| model | objective | reference | note |", "|---|---|---|---|"]
-rows += [f"| {o.model} | ${o.latex()}$ | {o.reference} | {o.note} |" for o in TABLE1]
+rows += [f"| {o.model} | ${o.latex()}$ | {o.reference} | {o.note} |" for o in ex.TABLE1]
 Markdown("\n".join(rows))
 
 # %% [markdown]
@@ -52,7 +52,7 @@ Markdown("\n".join(rows))
 
 # %%
 # NBVAL_CHECK_OUTPUT
-for o in TABLE1:
+for o in ex.TABLE1:
     print(f"{o.model:22s} {o.latex()}")
 
 # %%

@@ -41,8 +41,8 @@ device: str = "auto"
 import pandas as pd
 
 import paperlib
+from paperlib.experiments import stein_bridging as ex
 from paperlib.core import reported
-from paperlib.experiments import stein_bridging as synthetic
 from paperlib.core.claims import Claim, check_claims, verdict_table
 
 cfg = paperlib.setup("sb-tab05", globals())
@@ -56,9 +56,9 @@ cfg.params
 # exactly DEM, so DEM needs no run of its own.
 
 # %%
-results = synthetic.suites(cfg.params, seed=cfg.seed, device=cfg.device)
-df = synthetic.suites_frame(results)
-gen, est = synthetic.generator_rows(df), synthetic.estimator_rows(df)
+results = ex.suites(cfg.params, seed=cfg.seed, device=cfg.device)
+df = ex.suites_frame(results)
+gen, est = ex.generator_rows(df), ex.estimator_rows(df)
 print({d: f"{r['seconds'] / 60:.1f} min of training" for d, r in results.items()})
 
 # %% [markdown]
@@ -69,9 +69,9 @@ print({d: f"{r['seconds'] / 60:.1f} min of training" for d, r in results.items()
 
 # %%
 with pd.option_context("display.width", 160, "display.max_columns", 20):
-    print(synthetic.mean_sd(gen, "final", synthetic.GENERATOR_ORDER).to_string())
+    print(ex.mean_sd(gen, "final", ex.GENERATOR_ORDER).to_string())
     print("\nbest so far (the released code's log):")
-    print(synthetic.mean_sd(gen, "best", synthetic.GENERATOR_ORDER).to_string())
+    print(ex.mean_sd(gen, "best", ex.GENERATOR_ORDER).to_string())
 
 # %% [markdown]
 # ## Density estimators: KL ↓, JS ↓, AUC ↑, coverage ↑
@@ -83,7 +83,7 @@ with pd.option_context("display.width", 160, "display.max_columns", 20):
 
 # %%
 with pd.option_context("display.width", 200, "display.max_columns", 20):
-    print(synthetic.mean_sd(est, "final", synthetic.ESTIMATOR_ORDER).to_string())
+    print(ex.mean_sd(est, "final", ex.ESTIMATOR_ORDER).to_string())
 
 # %% [markdown]
 # ## Reference numbers
@@ -103,27 +103,27 @@ ref.tables["trial_two_circle"]
 # short budget an ordering can flip; the evidence column gives the numbers.
 
 # %%
-BASE_GENERATORS = [m for m in synthetic.GENERATOR_ORDER if not m.startswith("Joint")]
+BASE_GENERATORS = [m for m in ex.GENERATOR_ORDER if not m.startswith("Joint")]
 BASE_ESTIMATORS = ["DEM", "EGAN", "DGM"]
 
 
 def _joint_beats(frame, dataset, metrics, bases):
-    checks = [synthetic.beats(frame, dataset, m, j, bases) for j in ("Joint-W", "Joint-JS") for m in metrics]
+    checks = [ex.beats(frame, dataset, m, j, bases) for j in ("Joint-W", "Joint-JS") for m in metrics]
     return all(ok for ok, _ in checks), " | ".join(ev for _, ev in checks)
 
 
 def _family(dataset):
-    checks = [synthetic.beats(gen, dataset, m, j, [b]) for j, b in (("Joint-W", "WGAN-GP"), ("Joint-JS", "GAN"))
-              for m in synthetic.GENERATOR_METRICS]
+    checks = [ex.beats(gen, dataset, m, j, [b]) for j, b in (("Joint-W", "WGAN-GP"), ("Joint-JS", "GAN"))
+              for m in ex.GENERATOR_METRICS]
     return all(ok for ok, _ in checks), " | ".join(ev for _, ev in checks)
 
 
 claims = []
-for d, label in synthetic.DATASETS.items():
+for d, label in ex.DATASETS.items():
     claims += [
         Claim(f"SB-6 ({label})", f"{label}: Joint-W and Joint-JS have lower MMD and higher HSR than every baseline "
               "generator (GAN, WGAN-GP, their +LR/+ER/+VA variants, DGM).",
-              lambda d=d: _joint_beats(gen, d, synthetic.GENERATOR_METRICS, BASE_GENERATORS)),
+              lambda d=d: _joint_beats(gen, d, ex.GENERATOR_METRICS, BASE_GENERATORS)),
         Claim(f"SB-6 same-family ({label})", f"{label}: Joint-W beats WGAN-GP and Joint-JS beats GAN on MMD and HSR.",
               lambda d=d: _family(d)),
         Claim(f"SB-7 ({label})", f"{label}: the joint estimators have lower KL and JS and higher AUC than DEM, EGAN "

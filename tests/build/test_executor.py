@@ -1,15 +1,19 @@
 """The executor: a failing notebook fails the run and never reaches book/."""
 import json
+import os
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from paperlib.build.execute import (
+    ExecutionFailed,
+    clean_stale_stages,
+    execute_notebook,
+    notebook_errors,
+    run_pages,
+)
 from paperlib.core.catalogue import item
-import os
-
-from paperlib.build.execute import (ExecutionFailed, clean_stale_stages, execute_notebook, notebook_errors,
-                                    run_pages)
 
 ROOT = Path(__file__).resolve().parents[2]
 

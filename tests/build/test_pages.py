@@ -56,4 +56,4 @@ def test_smoke_book_builds_with_warnings_as_errors(smoke_run, smoke_dirs):
     assert (html / "index.html").exists() and (html / "scorecard.html").exists()
     for it in IMPLEMENTED:
         page = (html / it.chapter / f"{it.stem}.html").read_text()
-        assert f"colab.research.google.com/github/" in page and f"notebooks/{it.chapter}/{it.stem}.ipynb" in page
+        assert "colab.research.google.com/github/" in page and f"notebooks/{it.chapter}/{it.stem}.ipynb" in page

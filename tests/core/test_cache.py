@@ -4,7 +4,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 import pytest
 
 from paperlib.core import safefile
@@ -69,6 +68,7 @@ class _Payload:
 def _crafted(path: Path, marker: Path, with_valid_checksum: bool) -> None:
     import hashlib
     import io
+
     import torch
     buf = io.BytesIO()
     torch.save({"value": _Payload(marker)}, buf)
@@ -101,6 +101,7 @@ def test_flipped_bit_is_refused(tmp_path):
 
 def test_values_round_trip_exactly_and_unknown_types_are_refused_at_store(tmp_path):
     import torch
+
     from paperlib.sampling.particle_flows import FlowResult
     cache = Cache(tmp_path / "c")
     value = {"a": np.arange(5, dtype=np.int32), "b": np.float64(0.1), "c": ("x", 1, None, 2.5), "d": ["s"],

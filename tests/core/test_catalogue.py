@@ -7,8 +7,8 @@ import pytest
 import yaml
 from jupytext.compare import compare_notebooks
 
-from paperlib.core import reported
 from paperlib.build.book import toc_text
+from paperlib.core import reported
 from paperlib.core.catalogue import catalogue, chapters
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,9 +6,9 @@ import math
 import pytest
 import torch
 
-from paperlib.estimators import metrics
 from paperlib.core import reported
 from paperlib.data import toy
+from paperlib.estimators import metrics
 
 
 def header_kls(ds) -> tuple[float, float]:

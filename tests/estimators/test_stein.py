@@ -1,7 +1,6 @@
 """Kernel Stein discrepancy against closed forms and finite differences."""
 from __future__ import annotations
 
-
 import pytest
 import torch
 

@@ -6,8 +6,8 @@ import math
 import pytest
 import torch
 
-from paperlib.estimators import metrics
 from paperlib.data import toy
+from paperlib.estimators import metrics
 
 
 @pytest.fixture(scope="module", params=["two_circle", "two_spiral"])

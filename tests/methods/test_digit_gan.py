@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import torch
 
-from paperlib.training import NonFiniteLossError, fit
-from paperlib.methods import digit_gan as dr
-from paperlib.methods import stein_bridging as mt
+from paperlib.experiments import calibrating_ebgan as cex
 from paperlib.core.cache import Cache
 from paperlib.data import digits
+from paperlib.methods import digit_gan as dr
+from paperlib.training import fit
 
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -76,7 +76,7 @@ def test_image_statistics_read_slant_and_ink():
     for r in range(4, 24):                                # sheared bar: one column per two rows
         img[1, 0, r, 8 + (r - 4) // 2: 10 + (r - 4) // 2] = 1.0
     img[2, 0, 4:24, 11:17] = 1.0                           # thick upright bar
-    st = dr.image_statistics(img, img[0], reference_ink=40.0)
+    st = cex.image_statistics(img, img[0], reference_ink=40.0)
     assert st["slant"][0] == pytest.approx(0.0, abs=1e-9) and st["slant"][2] == pytest.approx(0.0, abs=1e-9)
     assert st["slant"][1] == pytest.approx(np.degrees(np.arctan(0.5)), abs=3.0)
     assert st["ink"].tolist() == [40.0, 40.0, 120.0] and st["ink_departure"].tolist() == [0.0, 0.0, 80.0]
@@ -84,7 +84,7 @@ def test_image_statistics_read_slant_and_ink():
 
 
 def test_mark_real_draws_the_codes_bracket():
-    marked = dr.mark_real(torch.zeros(1, 1, 28, 28))[0, 0]
+    marked = cex.mark_real(torch.zeros(1, 1, 28, 28))[0, 0]
     assert marked[0:2, 20:].eq(1).all() and marked[0:8, 26:28].eq(1).all()
     assert int(marked.sum()) == 16 + 16 - 4          # the two strokes overlap in a 2x2 corner
     assert marked[8:, :].eq(0).all() and marked[:, :20].eq(0).all()
@@ -105,7 +105,7 @@ def test_digit_trainer_steps_resumes_and_ranks(tmp_path, method):
         assert torch.allclose(a, b, atol=1e-6)
     result = {"generated": straight.generate(20), "energy_generated": straight.energy(straight.generate(20)),
               "energy_real": straight.energy(ones[:20])}
-    r = dr.ranking(result, ones[:20])
+    r = cex.ranking(result, ones[:20])
     assert r["images"].shape == (40, 1, 28, 28) and (r["energy"].diff() >= 0).all()
     assert int(r["is_real"].sum()) == 20
 
@@ -118,8 +118,8 @@ def test_knn_needs_a_batch_larger_than_k():
 def test_digit_run_is_cached(tmp_path, monkeypatch):
     monkeypatch.setenv("PAPERLIB_DATA", str(REPO_DATA))
     s = dr.DigitSettings(width=0.0625, batch=24, iterations=2, eval_every=1, pool=500)
-    first = dr.run("EGAN-Ent-NN", s, cache=Cache(tmp_path), progress=False)
-    again = dr.run("EGAN-Ent-NN", s, cache=Cache(tmp_path), progress=False)
+    first = cex.digit_run("EGAN-Ent-NN", s, cache=Cache(tmp_path), progress=False)
+    again = cex.digit_run("EGAN-Ent-NN", s, cache=Cache(tmp_path), progress=False)
     assert torch.equal(first["energy_real"], again["energy_real"]) and first["energy_real"].shape == (500,)
-    data = dr.data(s)
+    data = cex.digit_data(s)
     assert len(data["train"]) == 635 and len(data["pool"]) == 500

@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 import torch
 
-from paperlib.training import NonFiniteLossError, fit
-from paperlib.methods import energy_gan as ce
-from paperlib.estimators import entropy
-from paperlib.methods import stein_bridging as mt
+from paperlib.experiments import calibrating_ebgan as cex
 from paperlib.core.cache import Cache
 from paperlib.data import toy
+from paperlib.estimators import entropy
+from paperlib.methods import energy_gan as ce
+from paperlib.training import fit
 
 TINY = dict(hidden=16, batch=100, eval_every=5, eval_samples=500, final_samples=1000, diagnostic_points=200,
             iterations=10, gan_iterations=10)
@@ -109,9 +109,9 @@ def test_table2_row_and_calibration_slope():
 def test_run_is_cached_and_resumes(tmp_path):
     params = {**TINY, "iterations": 6, "gan_iterations": 6, "eval_every": 3}
     cache = Cache(tmp_path)
-    first = ce.suite("biased", params, cache=cache, progress=False)
+    first = cex.suite("biased", params, cache=cache, progress=False)
     assert [m for m, _ in first["members"]] == ["GAN", "EGAN-Const", "EGAN-Ent-VI", "EGAN-Ent-NN"]
-    again = ce.suite("biased", params, cache=cache, progress=False)
+    again = cex.suite("biased", params, cache=cache, progress=False)
     assert torch.equal(first["runs"]["EGAN"]["energy"], again["runs"]["EGAN"]["energy"])
     # an interrupted run resumes from its checkpoint and ends where an uninterrupted one does
     s = ce.settings("biased", params)
@@ -130,11 +130,11 @@ def test_run_is_cached_and_resumes(tmp_path):
 
 def test_optimal_discriminators_of_prop_3_1():
     p = np.random.default_rng(0).dirichlet(np.ones(30))
-    c, _ = ce.optimal_discriminator(p, "neg_entropy")
+    c, _ = cex.optimal_discriminator(p, "neg_entropy")
     assert np.ptp(c + np.log(p)) < 1e-3                       # eq. 5: -log p_data + const
-    c, _ = ce.optimal_discriminator(p, "l2")
+    c, _ = cex.optimal_discriminator(p, "l2")
     assert np.ptp(c + p) < 1e-6                                # eq. 6: -p_data + const
-    assert ce.dual_value(np.full(30, 2.0), p, "const") == pytest.approx(0.0, abs=1e-12)   # eq. 7: flat is optimal
-    assert ce.dual_value(-np.log(p), p, "const") < 0
+    assert cex.dual_value(np.full(30, 2.0), p, "const") == pytest.approx(0.0, abs=1e-12)   # eq. 7: flat is optimal
+    assert cex.dual_value(-np.log(p), p, "const") < 0
     with pytest.raises(ValueError, match="flat on the support"):
-        ce.optimal_discriminator(p, "const")
+        cex.optimal_discriminator(p, "const")

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import torch
 
-from paperlib.methods import flow_density as density
 from paperlib.data import DatasetMissingError, tabular
+from paperlib.methods import flow_density as density
 
 
 def test_banana_density_is_normalised_and_its_entropy_exact():

@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 import torch
 
-from paperlib.training import NonFiniteLossError, fit
-from paperlib.methods import stein_bridging as mt
-from paperlib.experiments import stein_bridging as synthetic
 from paperlib.core.cache import Cache
 from paperlib.data import toy
+from paperlib.experiments import stein_bridging as synthetic
+from paperlib.methods import stein_bridging as mt
+from paperlib.training import NonFiniteLossError, fit
 
 TINY = mt.TrainSettings(iterations=6, hidden=16, n_critic=2, eval_every=3, eval_samples=200, eval_mesh=20,
                         final_mesh=20, ebgan_batch=100, lr_critic=1e-4, lr_gen=1e-4, lr_gen_bridge=1e-4)

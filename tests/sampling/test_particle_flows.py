@@ -1,13 +1,12 @@
 """Particle flows: kernel gradients, the KALE flow's MMD limit, ULA, and the MoG setup."""
 from __future__ import annotations
 
-import math
 
 import pytest
 import torch
 
-from paperlib.sampling import particle_flows as flows
 from paperlib.core.cache import Cache
+from paperlib.sampling import particle_flows as flows
 
 
 def test_kernel_gradient_matches_autograd():

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
+from paperlib.build.execute import EXECUTOR, executed_path, record_path
 from paperlib.core import paths
 from paperlib.core.catalogue import catalogue, chapters
 from paperlib.core.claims import HELD, NOT_CHECKED, NOT_HELD
-from paperlib.build.execute import EXECUTOR, executed_path, record_path
 from paperlib.core.files import write_text
 from paperlib.core.record import NOT_IMPLEMENTED, NOT_RUN, UNVERIFIED
 

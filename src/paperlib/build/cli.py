@@ -11,8 +11,14 @@ from pathlib import Path
 import yaml
 
 from paperlib.core import paths
-from paperlib.core.catalogue import catalogue, chapters, item as lookup_item, items_of
-from paperlib.core.profiles import DEFAULT_PROFILE, ProfileError, item_parameters, profile_names
+from paperlib.core.catalogue import catalogue, chapters, items_of
+from paperlib.core.catalogue import item as lookup_item
+from paperlib.core.profiles import (
+    DEFAULT_PROFILE,
+    ProfileError,
+    item_parameters,
+    profile_names,
+)
 
 
 def _params(pairs: list[str]) -> dict[str, str]:

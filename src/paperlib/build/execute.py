@@ -28,10 +28,17 @@ from typing import Any, Iterable
 
 from paperlib.core import paths
 from paperlib.core.cache import code_version
-from paperlib.core.catalogue import Item, item as lookup_item
+from paperlib.core.catalogue import Item
+from paperlib.core.catalogue import item as lookup_item
 from paperlib.core.files import write_json
-from paperlib.core.profiles import ProfileError, check_device, check_profile, parse_value, resolve, suggest
-
+from paperlib.core.profiles import (
+    ProfileError,
+    check_device,
+    check_profile,
+    parse_value,
+    resolve,
+    suggest,
+)
 
 EXECUTOR = "paperlib run"   # what the kernel's PAPERLIB_EXECUTOR says when this module executed the page
 

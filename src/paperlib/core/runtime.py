@@ -8,7 +8,14 @@ import sys
 import types
 from typing import Any, Mapping
 
-from paperlib.core.profiles import RUN_PARAMETERS, Config, ProfileError, suggest, item_parameters, resolve
+from paperlib.core.profiles import (
+    RUN_PARAMETERS,
+    Config,
+    ProfileError,
+    item_parameters,
+    resolve,
+    suggest,
+)
 
 # Names that IPython / Jupyter put into a kernel's globals; never parameters.
 _KERNEL_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}

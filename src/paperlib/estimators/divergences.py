@@ -23,6 +23,7 @@ from typing import Callable
 import numpy as np
 import torch
 
+from paperlib.core.devices import place
 from paperlib.estimators.grids import js_grid, kl_grid
 from paperlib.estimators.kernels import as_2d, gaussian_kernel, median_sigma
 from paperlib.training import fit
@@ -33,9 +34,10 @@ __all__ = ["gaussian_kernel", "median_sigma", "mmd2", "mmd2_weighted", "mmd", "m
 CONVENTIONS = ("flow", "talk")
 
 
-def mmd2(x, y, sigma: float = 1.0, unbiased: bool = False) -> float:
+def mmd2(x, y, sigma: float = 1.0, unbiased: bool = False, device: str = "cpu") -> float:
     r"""$\widehat{\mathrm{MMD}}^2$: V-statistic $\overline{K_{XX}}+\overline{K_{YY}}-2\overline{K_{XY}}$, or the U-statistic
     (diagonals of $K_{XX}$, $K_{YY}$ left out), which is unbiased and may be negative."""
+    x, y = as_2d(x, device), as_2d(y, device)
     kxx, kyy, kxy = gaussian_kernel(x, x, sigma), gaussian_kernel(y, y, sigma), gaussian_kernel(x, y, sigma)
     if not unbiased:
         return float(kxx.mean() + kyy.mean() - 2 * kxy.mean())
@@ -44,20 +46,21 @@ def mmd2(x, y, sigma: float = 1.0, unbiased: bool = False) -> float:
                  - 2 * kxy.mean())
 
 
-def mmd2_weighted(x, y, wx=None, wy=None, sigma: float = 1.0) -> float:
+def mmd2_weighted(x, y, wx=None, wy=None, sigma: float = 1.0, device: str = "cpu") -> float:
     r"""$\|\sum_iw^x_ik(x_i,\cdot)-\sum_jw^y_jk(y_j,\cdot)\|^2$ for weighted samples (weights normalised to 1; uniform
     when omitted): the MMD of a reweighted (importance-sampled) model to the data."""
-    x, y = as_2d(x), as_2d(y)
+    x, y = as_2d(x, device), as_2d(y, device)
     wx = torch.full((len(x),), 1 / len(x), dtype=torch.float64) if wx is None else torch.as_tensor(wx, dtype=torch.float64)
     wy = torch.full((len(y),), 1 / len(y), dtype=torch.float64) if wy is None else torch.as_tensor(wy, dtype=torch.float64)
+    wx, wy = place(wx, device), place(wy, device)
     wx, wy = wx / wx.sum(), wy / wy.sum()
     return float(wx @ gaussian_kernel(x, x, sigma) @ wx + wy @ gaussian_kernel(y, y, sigma) @ wy
                  - 2 * wx @ gaussian_kernel(x, y, sigma) @ wy)
 
 
-def mmd(x, y, sigma: float = 1.0) -> float:
+def mmd(x, y, sigma: float = 1.0, device: str = "cpu") -> float:
     r"""$\mathrm{MMD}=\|\mu_P-\mu_Q\|_{\mathcal H}$ (square root of the V-statistic), as the slides' sup definition."""
-    return math.sqrt(max(mmd2(x, y, sigma), 0.0))
+    return math.sqrt(max(mmd2(x, y, sigma, device=device), 0.0))
 
 
 def mmd2_gaussians(mu_p: float, var_p: float, mu_q: float, var_q: float, sigma: float = 1.0) -> float:
@@ -71,12 +74,13 @@ def mmd2_gaussians(mu_p: float, var_p: float, mu_q: float, var_q: float, sigma: 
     return ek(mu_p, var_p, mu_p, var_p) + ek(mu_q, var_q, mu_q, var_q) - 2 * ek(mu_p, var_p, mu_q, var_q)
 
 
-def mmd_witness(x, y, t, sigma: float = 1.0, normalise: bool = True) -> torch.Tensor:
+def mmd_witness(x, y, t, sigma: float = 1.0, normalise: bool = True, device: str = "cpu") -> torch.Tensor:
     r"""Witness $f^*(t)\propto\frac1n\sum_ik(x_i,t)-\frac1m\sum_jk(y_j,t)$ at points ``t``; with ``normalise`` it has unit
     RKHS norm, so that $\mathbb E_Pf^*-\mathbb E_Qf^*=\mathrm{MMD}$ (``x`` ~ P, ``y`` ~ Q)."""
-    f = gaussian_kernel(t, x, sigma).mean(1) - gaussian_kernel(t, y, sigma).mean(1)
+    x, y, t = as_2d(x, device), as_2d(y, device), as_2d(t, device)
+    f = (gaussian_kernel(t, x, sigma).mean(1) - gaussian_kernel(t, y, sigma).mean(1)).cpu()
     if normalise:
-        f = f / max(mmd(x, y, sigma), 1e-300)
+        f = f / max(mmd(x, y, sigma, device), 1e-300)
     return f
 
 
@@ -153,7 +157,7 @@ def solve_kale_dual(kxx: torch.Tensor, b: torch.Tensor, kyy: float, lam: float, 
 
 
 def kale(p_samples, q_samples, lam: float = 1.0, sigma: float = 1.0, convention: str = "flow",
-         alpha0=None, tol: float = 1e-10) -> KaleResult:
+         alpha0=None, tol: float = 1e-10, device: str = "cpu") -> KaleResult:
     r"""$\mathrm{KALE}_\lambda(P\|Q)$ with the penalised Gaussian-RKHS witness, solved exactly (spec A.0.2-3).
 
     With $x_{1..n}\sim Q$, $y_{1..m}\sim P$ and $b_i=\frac1m\sum_jk(x_i,y_j)$, the dual is the smooth convex problem
@@ -165,23 +169,23 @@ def kale(p_samples, q_samples, lam: float = 1.0, sigma: float = 1.0, convention:
         raise ValueError(f"unknown KALE convention {convention!r}; choose from {CONVENTIONS}")
     if lam <= 0:
         raise ValueError(f"lambda must be positive, got {lam}")
-    y, x = as_2d(p_samples), as_2d(q_samples)
+    y, x = as_2d(p_samples, device), as_2d(q_samples, device)
     kxx = gaussian_kernel(x, x, sigma)
     b = gaussian_kernel(x, y, sigma).mean(1)
     kyy = float(gaussian_kernel(y, y, sigma).mean())
-    a0 = None if alpha0 is None else torch.as_tensor(np.asarray(alpha0), dtype=torch.float64)
+    a0 = None if alpha0 is None else place(torch.as_tensor(np.asarray(alpha0), dtype=torch.float64), device)
     a, j, iters = solve_kale_dual(kxx, b, kyy, lam, a0, tol)
     dual = (1 + lam) * (1 + j)
 
     def witness(t):
-        t = as_2d(t)
-        return (gaussian_kernel(t, y, sigma).mean(1) - gaussian_kernel(t, x, sigma) @ a) / lam
+        t = as_2d(t, x.device)
+        return ((gaussian_kernel(t, y, sigma).mean(1) - gaussian_kernel(t, x, sigma) @ a) / lam).cpu()
 
-    h_y, h_x = witness(y), witness(x)
+    h_y, h_x = witness(y).to(x.device), witness(x).to(x.device)
     norm2 = float(kyy - 2 * a @ b + a @ kxx @ a) / lam**2
     primal = (1 + lam) * float(1 + h_y.mean() - torch.exp(h_x).mean() - lam / 2 * norm2)
     value = dual if convention == "flow" else dual / (1 + lam)
-    return KaleResult(value, primal, dual, a.numpy(), lam, sigma, convention, witness, iters)
+    return KaleResult(value, primal, dual, a.cpu().numpy(), lam, sigma, convention, witness, iters)
 
 
 class _KaleWitnessTrainer:
@@ -221,7 +225,7 @@ class _KaleWitnessTrainer:
 
 
 def kale_neural(p_samples, q_samples, lam: float = 1e-3, hidden: int = 64, steps: int = 2000, lr: float = 1e-3,
-                seed: int = 0, convention: str = "flow") -> tuple[float, torch.nn.Module]:
+                seed: int = 0, convention: str = "flow", device: str = "cpu") -> tuple[float, torch.nn.Module]:
     r"""KALE with an MLP witness $h$ (2 hidden tanh layers): maximise $1+\overline{h(y)}-\overline{e^{h(x)}}-\frac\lambda2\|\theta\|^2$
     by Adam, the squared weight norm standing in for the RKHS norm (spec A.0.2, "neural" version).
     Returns (value in the requested convention, the trained witness)."""
@@ -235,7 +239,7 @@ def kale_neural(p_samples, q_samples, lam: float = 1e-3, hidden: int = 64, steps
     with torch.no_grad():
         for p in net.parameters():
             p.copy_(torch.randn(p.shape, generator=g) * (0.0 if p.ndim == 1 else 1.0 / math.sqrt(p.shape[-1])))
-    tr = _KaleWitnessTrainer(net, y, x, lam, lr)
+    tr = _KaleWitnessTrainer(place(net, device), place(y, device), place(x, device), lam, lr)
     fit(tr, steps, max(1, steps), progress=False)
     with torch.no_grad():
         val = float(tr.objective())

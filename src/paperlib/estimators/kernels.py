@@ -10,6 +10,8 @@ import math
 
 import torch
 
+from paperlib.core.devices import place
+
 __all__ = ["sigma_from_bandwidth", "bandwidth_from_sigma", "gaussian_of_sqdist", "gaussian_kernel", "median_sigma"]
 
 
@@ -28,9 +30,11 @@ def gaussian_of_sqdist(d2: torch.Tensor, sigma: float) -> torch.Tensor:
     return torch.exp(-d2 / sigma)
 
 
-def as_2d(x) -> torch.Tensor:
+def as_2d(x, device: str | torch.device | None = None) -> torch.Tensor:
+    """``x`` as a float64 (n, d) tensor (1-D input: d = 1), on ``device`` when given."""
     x = torch.as_tensor(x, dtype=torch.float64)
-    return x[:, None] if x.ndim == 1 else x
+    x = x[:, None] if x.ndim == 1 else x
+    return x if device is None else place(x, device)
 
 
 def gaussian_kernel(x, y, sigma: float = 1.0) -> torch.Tensor:

@@ -8,7 +8,13 @@ import numpy as np
 import torch
 from sklearn.metrics import roc_auc_score
 
-from paperlib.estimators.grids import CE_EPS, energy_pmf, grid_histogram, grid_kl, grid_kl_js  # noqa: F401 (re-export)
+from paperlib.estimators.grids import (  # noqa: F401 (re-export)
+    CE_EPS,
+    energy_pmf,
+    grid_histogram,
+    grid_kl,
+    grid_kl_js,
+)
 from paperlib.estimators.kernels import gaussian_of_sqdist, sigma_from_bandwidth
 
 

@@ -1,5 +1,8 @@
 """The synthetic experiments of Stein Bridging as cached runs shared by the chapter's pages.
 
+Also the page API of the chapter's closed-form items: the 1-D and bilinear games (:mod:`paperlib.theory.dynamics`,
+as ``dyn``) and the objectives of Table 1 / Fig. 1 (:mod:`paperlib.theory.objectives`).
+
 One *run* trains one family of methods on one dataset with all its (method, seed) members batched
 (:mod:`paperlib.nets`). Figs. 3, 4, 5 and Table 5 all read the same :func:`suite`, so the chapter
 trains each model once; Fig. 7 adds runs whose members train on their own samples (noise ratios,
@@ -14,11 +17,14 @@ import numpy as np
 import pandas as pd
 import torch
 
-from paperlib.methods import stein_bridging as mt
 from paperlib.core.cache import Cache
 from paperlib.core.settings import for_dataset
-from paperlib.training import fit
 from paperlib.data import toy
+from paperlib.methods import stein_bridging as mt
+from paperlib.methods.stein_bridging import ESTIMATORS  # noqa: F401 (page API)
+from paperlib.theory import dynamics as dyn  # noqa: F401 (page API)
+from paperlib.theory.objectives import STEIN_BRIDGING, TABLE1  # noqa: F401 (page API)
+from paperlib.training import fit
 
 LOWER_IS_BETTER = {"mmd": True, "hsr": False, "kl": True, "js": True, "auc": False, "cover": False}
 GENERATOR_METRICS = ["mmd", "hsr"]
@@ -75,6 +81,18 @@ def run(dataset: str, members: Sequence[tuple[str, int]], s: mt.TrainSettings,
         return out
 
     return (cache or Cache()).get_or_compute("sb-synthetic-run", config, compute, checkpoint=True)
+
+
+def variant_panel(dataset: str, params: dict[str, Any], seeds: Sequence[int], values: Sequence, key: str,
+                  methods: Sequence[str], device: str = "cpu") -> tuple[pd.DataFrame, dict]:
+    """One batched run of Fig. 7: members = methods x ``values`` of the variant ``key`` (``noise_ratio``, ``n``,
+    ``bridge_start``) x seeds. Returns the long table of final metrics (method, key, seed, metrics) and the run."""
+    s = settings(dataset, params)
+    grid = [(m, v, sd) for m in methods for v in values for sd in seeds]
+    run_ = run(dataset, [(m, sd) for m, _, sd in grid], s, variants=[{key: v} for _, v, _ in grid], device=device)
+    rows = [{"method": m, key: v, "seed": sd, **{k: float(run_["final"][k][i]) for k in run_["final"]}}
+            for i, (m, v, sd) in enumerate(grid)]
+    return pd.DataFrame(rows), run_
 
 
 def merge(runs: Sequence[dict]) -> dict:

@@ -7,6 +7,7 @@ from typing import Sequence
 
 import torch
 
+from paperlib.core.devices import place
 from paperlib.data.toy import ToyDataset
 
 
@@ -51,8 +52,8 @@ class ToyTrainer:
         self.M, self.B = len(self.members), batch
         # every member trains on ds.data unless it has its own sample (Fig. 7: noise ratios, sizes);
         # all members are evaluated against ``ds`` (its clean reference sample and exact density)
-        self.data = ds.data.float().to(self.device)
-        self.member_data = None if member_data is None else [d.float().to(self.device) for d in member_data]
+        self.data = place(ds.data.float(), self.device)
+        self.member_data = None if member_data is None else [place(d.float(), self.device) for d in member_data]
         if self.member_data is not None:
             if len(self.member_data) != self.M:
                 raise ValueError(f"member_data has {len(self.member_data)} samples for {self.M} members")
@@ -102,27 +103,27 @@ class ToyTrainer:
         return self.randn(self.M, batch or self.B, self.s.noise_dim) * std
 
     def randn(self, *shape) -> torch.Tensor:
-        return torch.randn(*shape, generator=self.rng).to(self.device)
+        return place(torch.randn(*shape, generator=self.rng), self.device)
 
     def rand(self, *shape) -> torch.Tensor:
-        return torch.rand(*shape, generator=self.rng).to(self.device)
+        return place(torch.rand(*shape, generator=self.rng), self.device)
 
     def place(self) -> None:
         """Move every network to the trainer's device (before the optimisers are built)."""
         for module in self.modules().values():
-            module.to(self.device)
+            place(module, self.device)
 
     # evaluation -------------------------------------------------------------------------------
     @torch.no_grad()
     def sample(self, n: int, seed: int = 12345) -> torch.Tensor:
         g = torch.Generator().manual_seed(seed)
         z = self.eval_noise_std * torch.randn(self.M, n, self.s.noise_dim, generator=g)
-        return self.generator(z.to(self.device)).cpu()
+        return self.generator(place(z, self.device)).cpu()
 
     @torch.no_grad()
     def log_density(self, points: torch.Tensor) -> torch.Tensor:
         """Unnormalised model log-density $-E_\\phi$ of every member at ``points`` (P, 2) → (M, P)."""
-        x = points.float().to(self.device).expand(self.M, *points.shape)
+        x = place(points.float(), self.device).expand(self.M, *points.shape)
         return torch.cat([-self.energy(c).cpu() for c in x.split(20_000, dim=1)], dim=1).double()
 
     def state_dict(self) -> dict:

@@ -17,12 +17,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from paperlib.core.devices import place
+from paperlib.core.settings import from_params
 from paperlib.estimators.entropy import knn_unit_direction
 from paperlib.methods.common import gap_masks
-from paperlib.training import fit
-from paperlib.core.cache import Cache
-from paperlib.core.settings import from_params
-from paperlib.data import digits
 
 DIGIT_METHODS = ["EGAN-Ent-NN", "EGAN-Const", "GAN"]
 
@@ -128,7 +126,7 @@ class DigitTrainer:
         self.per_epoch = math.ceil(images.shape[0] / s.batch)
         self.total = s.iterations or s.epochs * self.per_epoch
         self.epoch_length = self.total / s.epochs             # the lr schedule follows the paper's epochs
-        self.G, self.D = Generator(s).to(self.device), Discriminator(s).to(self.device)
+        self.G, self.D = place(Generator(s), self.device), place(Discriminator(s), self.device)
         _init(self.G, s, 2 * seed), _init(self.D, s, 2 * seed + 1)
         self.rng = torch.Generator().manual_seed(10_000 + seed)
         if method == "GAN":
@@ -148,7 +146,7 @@ class DigitTrainer:
             self._order, self._pos = torch.randperm(n, generator=self.rng), 0
         idx = self._order[self._pos:self._pos + self.s.batch]
         self._pos += self.s.batch
-        return self.images[idx].to(self.device)
+        return place(self.images[idx], self.device)
 
     def _set_lr(self) -> None:
         if self.method == "GAN":
@@ -164,7 +162,7 @@ class DigitTrainer:
         s = self.s
         self._set_lr()
         real = self._batch()
-        z = torch.randn(real.shape[0], s.noise_dim, generator=self.rng).to(self.device)
+        z = place(torch.randn(real.shape[0], s.noise_dim, generator=self.rng), self.device)
         fake = self.G(z)
         if self.method == "GAN":   # P(real | x) = sigmoid(-c(x)); non-saturating generator loss
             loss_d = F.softplus(self.D(real)).mean() + F.softplus(-self.D(fake.detach())).mean()
@@ -198,7 +196,7 @@ class DigitTrainer:
     def energy(self, x: torch.Tensor, chunk: int = 500) -> torch.Tensor:
         """Discriminator energy (eval-mode batch norm) of images (N, 1, 28, 28)."""
         self.D.eval()
-        out = torch.cat([self.D(c.to(self.device)).cpu() for c in x.split(chunk)])
+        out = torch.cat([self.D(place(c, self.device)).cpu() for c in x.split(chunk)])
         self.D.train()
         return out
 
@@ -208,7 +206,7 @@ class DigitTrainer:
         g = torch.Generator().manual_seed(seed)
         z = torch.rand(n, self.s.noise_dim, generator=g) * 2 - 1 if uniform else torch.randn(n, self.s.noise_dim, generator=g)
         self.G.eval()
-        out = self.G(z.to(self.device)).cpu()
+        out = self.G(place(z, self.device)).cpu()
         self.G.train()
         return out
 
@@ -230,86 +228,3 @@ class DigitTrainer:
         self.rng.set_state(st["rng"])
         self.G.load_state_dict(st["G"]), self.D.load_state_dict(st["D"])
         self.opt_g.load_state_dict(st["opt_g"]), self.opt_d.load_state_dict(st["opt_d"])
-
-
-# ------------------------------------------------------------------------------------------- data
-def data(s: DigitSettings, download: bool = False) -> dict[str, torch.Tensor]:
-    """Training images and the held-out real pool (disjoint when they come from one split)."""
-    train = digits.digit(s.digit, s.source, s.train_split, download=download)
-    if s.pool_split == s.train_split:
-        train, pool = digits.split_pool(train, s.pool, seed=0)
-    else:
-        pool_all = digits.digit(s.digit, s.source, s.pool_split, download=download)
-        pool = digits.split_pool(pool_all, s.pool, seed=0)[1]
-    return {"train": train, "pool": pool}
-
-
-# ------------------------------------------------------------------------------------------- runs
-def run(method: str, s: DigitSettings, seed: int = 0, cache: Cache | None = None, progress: bool = True,
-        device: str = "cpu", download: bool = False) -> dict:
-    """Train ``method`` (cached, checkpointed), then score the ranked pool: 500 generated + 500 real images."""
-    config = {"method": method, "seed": seed, "settings": s.as_dict()}
-
-    def compute(checkpoint):
-        d = data(s, download)
-        torch.manual_seed(seed)
-        trainer = DigitTrainer(d["train"], method, seed, s, device)
-        out = fit(trainer, trainer.total, s.eval_every, checkpoint=checkpoint, checkpoint_every=200,
-                     progress=progress)
-        generated = trainer.generate(s.pool)
-        out.update(generated=generated, energy_generated=trainer.energy(generated),
-                   energy_real=trainer.energy(d["pool"]), iterations=trainer.total,
-                   samples=trainer.generate(64, seed=1, uniform=False))
-        return out
-
-    return (cache or Cache()).get_or_compute("ce-digit-run", config, compute, checkpoint=True)
-
-
-def mark_real(images: torch.Tensor) -> torch.Tensor:
-    """The code's frame for real images: a white corner bracket at the top right (spec B.6, CE-Fig4)."""
-    out = images.clone()
-    out[:, :, 0:2, 20:] = 1.0
-    out[:, :, 0:8, 26:28] = 1.0
-    return out
-
-
-def ranking(result: dict, pool: torch.Tensor) -> dict[str, torch.Tensor]:
-    """The pool sorted by energy, ascending: images (real ones marked), energies and an is-real mask."""
-    energy = torch.cat([result["energy_generated"], result["energy_real"]])
-    is_real = torch.cat([torch.zeros(len(result["energy_generated"]), dtype=torch.bool),
-                         torch.ones(len(result["energy_real"]), dtype=torch.bool)])
-    images = torch.cat([result["generated"], mark_real(pool)])
-    order = torch.argsort(energy)
-    return {"images": images[order], "energy": energy[order], "is_real": is_real[order], "order": order}
-
-
-def image_statistics(images: torch.Tensor, mean_image: torch.Tensor, reference_ink: float) -> dict[str, np.ndarray]:
-    r"""Per image: distance to the mean digit, ink mass, its departure from the training median, and slant.
-
-    Slant from the central image moments, $|\arctan(\mu_{11}/\mu_{02})|$ in degrees (0 = upright; the
-    shear that deskewing removes); ink mass $\sum_{ij}I_{ij}$ stands in for stroke thickness (spec B.6).
-    Written here because these are three lines of moment algebra, not a library routine.
-    """
-    x = images.double().flatten(1)
-    dist = (x - mean_image.double().flatten()).norm(dim=1)
-    img = images.double()[:, 0]
-    mass = img.sum((1, 2)).clamp_min(1e-9)
-    rows = torch.arange(28, dtype=torch.float64)[:, None]
-    cols = torch.arange(28, dtype=torch.float64)[None, :]
-    ry = (img * rows).sum((1, 2)) / mass
-    cx = (img * cols).sum((1, 2)) / mass
-    dy, dx = rows - ry[:, None, None], cols - cx[:, None, None]
-    mu11 = (img * dx * dy).sum((1, 2)) / mass
-    mu02 = (img * dy * dy).sum((1, 2)) / mass
-    slant = torch.rad2deg(torch.atan(mu11 / mu02)).abs()
-    return {"distance_to_mean": dist.numpy(), "ink": mass.numpy(), "ink_departure": (mass - reference_ink).abs().numpy(),
-            "slant": slant.numpy()}
-
-
-def rank_correlations(result: dict, pool: torch.Tensor, mean_image: torch.Tensor, reference_ink: float):
-    """Spearman correlation (and p-value) of the energy with each statistic over the 500 real pool images."""
-    from scipy.stats import spearmanr
-
-    st = image_statistics(pool, mean_image, reference_ink)
-    e = result["energy_real"].numpy()
-    return {k: spearmanr(e, v) for k, v in st.items()}

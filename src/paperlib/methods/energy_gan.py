@@ -14,21 +14,18 @@ of 100,000 generated points) and $p_{disc}\propto e^{-c(x)}$ (the discriminator'
 """
 from __future__ import annotations
 
-import time
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from paperlib.estimators import entropy
-from paperlib.estimators import metrics
-from paperlib.methods.common import ToyTrainer, adam, gap_masks, margin_cost
-from paperlib.training import fit
-from paperlib.core.cache import BUSY, Cache
+from paperlib.core.devices import place
 from paperlib.core.settings import for_dataset
 from paperlib.data import toy
+from paperlib.estimators import entropy, metrics
+from paperlib.methods.common import ToyTrainer, adam, gap_masks, margin_cost
 from paperlib.nets.batched import MLP, LinearHeadEnergy
 
 CE_METHODS = ["GAN", "EGAN-Const", "EGAN-Ent-VI", "EGAN-Ent-NN"]
@@ -197,7 +194,7 @@ class CETrainer(ToyTrainer):
         r"""Per member, at ``diagnostic_points`` generated points: $-\nabla_xE$, the negative entropy-surrogate
         gradient and their sum (the generator's descent direction in data space; Fig. 8, panels 2.2-2.4)."""
         g = torch.Generator().manual_seed(12345)
-        z = torch.randn(self.M, self.s.diagnostic_points, self.s.noise_dim, generator=g).to(self.device)
+        z = place(torch.randn(self.M, self.s.diagnostic_points, self.s.noise_dim, generator=g), self.device)
         with torch.no_grad():
             x = self.generator(z)
         x = x.detach().requires_grad_(True)
@@ -342,178 +339,3 @@ class GANTrainer(CETrainer):
         self.opt_gen.step()
         self.iteration += 1
         return {"discriminator": loss_d.detach(), "generator": loss_g.detach()}
-
-
-# ------------------------------------------------------------------------------------------- runs
-def run(dataset: str, members: Sequence[tuple[str, int]], s: CESettings, cache: Cache | None = None,
-        progress: bool = True, device: str = "cpu", wait: bool = True) -> dict:
-    """Train ``members`` (all GAN, or all energy GANs) on ``dataset``; cached, checkpointed, resumable.
-
-    With ``wait=False`` a run that another process is training returns :data:`paperlib.cache.BUSY`.
-    """
-    members = [tuple(m) for m in members]
-    gan = {m for m, _ in members} == {"GAN"}
-    iterations = s.gan_iterations if gan else s.iterations
-    config = {"dataset": dataset, "members": members, "settings": s.as_dict(), "trainer": "gan" if gan else "egan"}
-
-    def compute(checkpoint):
-        ds = toy.dataset(dataset)
-        torch.manual_seed(0)
-        trainer = (GANTrainer if gan else EnergyGANTrainer)(ds, members, s, rng_seed=1000, device=device)
-        out = fit(trainer, iterations, s.eval_every, checkpoint=checkpoint, progress=progress)
-        out["energy"] = trainer.grid_energy().float().reshape(len(members), s.grid, s.grid)
-        out["samples"] = trainer.sample(s.diagnostic_points).float()
-        out["fields"] = trainer.gradient_fields()
-        out["batches"] = trainer.batch_histograms()
-        out["iterations"] = iterations
-        return out
-
-    return (cache or Cache()).get_or_compute("ce-synthetic-run", config, compute, checkpoint=True, wait=wait)
-
-
-def suite(dataset: str, params: dict[str, Any], seed: int = 0, cache: Cache | None = None,
-          progress: bool = True, device: str = "cpu", wait: bool = True) -> dict:
-    """The four models of Table 2 on ``dataset`` with seeds ``seed .. seed+n_seeds-1`` (two cached runs).
-
-    With ``wait=False``, runs that another process is training are skipped and BUSY is returned.
-    """
-    s = settings(dataset, params)
-    seeds = list(range(seed, seed + int(params.get("n_seeds", 1))))
-    runs = {"GAN": [("GAN", sd) for sd in seeds], "EGAN": [(m, sd) for m in ENERGY_GANS for sd in seeds]}
-    out = {k: run(dataset, mem, s, cache, progress, device, wait) for k, mem in runs.items()}
-    if any(r is BUSY for r in out.values()):
-        return BUSY
-    return {"dataset": dataset, "settings": s, "runs": out,
-            "members": out["GAN"]["members"] + out["EGAN"]["members"]}
-
-
-def suites(params: dict[str, Any], seed: int = 0, device: str = "cpu", cache: Cache | None = None,
-           datasets: Sequence[str] | None = None) -> dict[str, dict]:
-    """:func:`suite` on every dataset (what Figs. 2, 3, 8 and Table 2 read).
-
-    Pages executed in parallel share these runs: a run another page is training is skipped and
-    revisited, so two pages train two different runs instead of waiting on the same one.
-    """
-    todo = list(datasets or DATASETS)
-    done: dict[str, dict] = {}
-    while todo:
-        progressed = False
-        for d in list(todo):
-            r = suite(d, params, seed=seed, cache=cache, device=device, wait=len(todo) == 1)
-            if r is not BUSY:
-                done[d], progressed = r, True
-                todo.remove(d)
-        if todo and not progressed:
-            time.sleep(5)   # every remaining run is being trained by another page
-    return {d: done[d] for d in (datasets or DATASETS)}
-
-
-def member(result: dict, method: str, seed: int | None = None) -> tuple[dict, int]:
-    """(run, index) of ``method``'s member in a suite (the first seed unless ``seed`` is given)."""
-    run_ = result["runs"]["GAN" if method == "GAN" else "EGAN"]
-    for i, (m, sd) in enumerate(run_["members"]):
-        if m == method and (seed is None or sd == seed):
-            return run_, i
-    raise KeyError(f"{method} (seed {seed}) is not in this suite; members: {result['members']}")
-
-
-def frame(results: dict[str, dict]):
-    """Long table of the final metrics: dataset, method, seed, metric, value."""
-    import pandas as pd
-
-    rows = []
-    for d, res in results.items():
-        for run_ in res["runs"].values():
-            for i, (m, sd) in enumerate(run_["members"]):
-                for k, v in run_["final"].items():
-                    rows.append({"dataset": d, "method": m, "seed": sd, "metric": k, "value": float(v[i])})
-    return pd.DataFrame(rows)
-
-
-def table2(results: dict[str, dict]):
-    """Seed-mean of the ten KL columns: rows (dataset, method) in the paper's order."""
-    df = frame(results)
-    t = df[df.metric.isin(COLUMNS)].groupby(["dataset", "method", "metric"]).value.mean().unstack("metric")
-    order = [(d, m) for d in results for m in CE_METHODS if (d, m) in t.index]
-    return t.reindex(order)[COLUMNS]
-
-
-__all__ = ["CESettings", "DATASET_SETTINGS", "CE_METHODS", "COLUMNS", "Reference", "settings", "run", "suite",
-           "suites", "table2", "frame", "calibration_slope", "table2_row", "member"]
-
-
-# ------------------------------------------------------------------------------------------- theory (§3)
-def dual_value(c: np.ndarray, p_data: np.ndarray, K: str) -> float:
-    r"""$g(c)=\min_{p\in\Delta}\;\mathbb E_pc-\mathbb E_{p_{data}}c+K(p)$ on a finite space (eq. 1; the inner minimum in closed form).
-
-    ``K`` = ``"neg_entropy"`` ($\sum p\log p$: $g=-\log\sum e^{-c}-\langle p_{data},c\rangle$),
-    ``"l2"`` ($\tfrac12\|p\|^2$: the minimiser is the simplex projection of $-c$) or ``"const"`` ($g=\min c-\langle p_{data},c\rangle$).
-    """
-    from scipy.special import logsumexp
-
-    if K == "neg_entropy":
-        return float(-logsumexp(-c) - p_data @ c)
-    if K == "l2":
-        p = _simplex_projection(-c)
-        return float(p @ c + 0.5 * p @ p - p_data @ c)
-    if K == "const":
-        return float(c.min() - p_data @ c)
-    raise KeyError(f"unknown calibrating term {K!r}; choose neg_entropy, l2 or const")
-
-
-def _simplex_projection(v: np.ndarray) -> np.ndarray:
-    """Euclidean projection onto the probability simplex (sort-based; Duchi et al. 2008)."""
-    u = np.sort(v)[::-1]
-    css = np.cumsum(u) - 1
-    rho = np.nonzero(u - css / np.arange(1, len(v) + 1) > 0)[0][-1]
-    return np.maximum(v - css[rho] / (rho + 1), 0)
-
-
-def optimal_discriminator(p_data: np.ndarray, K: str, seed: int = 0) -> tuple[np.ndarray, float]:
-    r"""$c^*=\arg\max_c g(c)$ by L-BFGS from a random start; Prop. 3.1 predicts (eqs. 5-7)
-    $c^*=-\log p_{data}$, $-p_{data}$ and a constant on the support, each up to the free $\lambda^*$.
-
-    Returns $(c^*, g(c^*))$. The gradient is $\nabla g=p^*(c)-p_{data}$ (Danskin), $p^*$ the inner minimiser.
-    """
-    from scipy.optimize import minimize
-    from scipy.special import softmax
-
-    if K not in ("neg_entropy", "l2"):
-        raise ValueError(f"K={K!r}: only the smooth duals (neg_entropy, l2) are solved; for K constant "
-                         "g(c) = min c - E_data c <= 0 with equality exactly for c flat on the support")
-
-    def neg(c):
-        p = softmax(-c) if K == "neg_entropy" else _simplex_projection(-c)
-        return -dual_value(c, p_data, K), -(p - p_data)
-
-    c0 = np.random.default_rng(seed).normal(size=len(p_data))
-    res = minimize(neg, c0, jac=True, method="L-BFGS-B", options={"maxiter": 5000, "gtol": 1e-12, "ftol": 1e-15})
-    return res.x, -res.fun
-
-
-# ------------------------------------------------------------------------------------------- figures
-def plot_models(results: dict[str, dict], models: Sequence[str], seed: int = 0, n_points: int = 2000):
-    """Figs. 2 and 3: per dataset (rows) and model, the learned energy (15 quadratic contour levels) and
-    ``n_points`` generated (blue) vs real (red) points, as the captions say (the code swaps the colours)."""
-    import matplotlib.pyplot as plt
-
-    from paperlib.plotting import energy_contours
-
-    fig, axes = plt.subplots(len(results), 2 * len(models), figsize=(3.2 * 2 * len(models), 3.3 * len(results)),
-                             squeeze=False)
-    for row, (d, res) in enumerate(results.items()):
-        ds = toy.dataset(d)
-        ref = Reference(ds, res["settings"].grid)
-        g = torch.Generator().manual_seed(0)
-        real = ds.data[torch.randperm(ds.data.shape[0], generator=g)[:n_points]].numpy()
-        for k, m in enumerate(models):
-            run_, i = member(res, m, seed)
-            energy_contours(axes[row, 2 * k], ref.X, ref.Y, run_["energy"][i], f"{m}: energy ({DATASETS[d]})")
-            ax = axes[row, 2 * k + 1]
-            gen = run_["samples"][i][:n_points].numpy()
-            ax.scatter(real[:, 0], real[:, 1], s=2, alpha=0.3, color="red", linewidths=0, rasterized=True)
-            ax.scatter(gen[:, 0], gen[:, 1], s=2, alpha=0.3, color="blue", linewidths=0, rasterized=True)
-            x0, x1, y0, y1 = ds.canvas
-            ax.set(xlim=(x0, x1), ylim=(y0, y1), xticks=[], yticks=[], aspect="equal", title=f"{m}: samples")
-    fig.tight_layout()
-    return fig

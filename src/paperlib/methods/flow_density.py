@@ -13,15 +13,17 @@ Every method is evaluated on the validation set every ``eval_every`` steps and t
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import torch
 
 from paperlib import training
-from paperlib.methods import gebm
-from paperlib.sampling.langevin import ula
+from paperlib.core.devices import place
 from paperlib.data.tabular import Split
+from paperlib.methods import gebm
 from paperlib.nets.realnvp import RealNVP
+from paperlib.sampling.langevin import ula
 
 __all__ = ["DENSITY_METHODS", "FitResult", "FlowTrainer", "fit", "cached_fit", "nll", "mvn_test_nll"]
 
@@ -111,29 +113,30 @@ def _curve(out: dict) -> list:
 def fit(method: str, s: Split, steps: int, *, layers: int = 3, hidden: int = 32, batch: int = 100,
         lr: float = 1e-3, eval_every: int = 50, cd_steps: int = 10, cd_step_size: float = 0.01,
         energy_hidden: int = 64, energy_steps: int = 5, penalty: float = 0.1, n_mc: int = 5000,
-        seed: int = 0) -> FitResult:
+        seed: int = 0, device: str = "cpu") -> FitResult:
     """Train one model by ``method`` (see the module docstring) and return its best-on-validation state."""
     if method not in DENSITY_METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {DENSITY_METHODS}")
     dim = s.train.shape[1]
-    flow = RealNVP(dim, layers, hidden, seed=seed)
+    flow = place(RealNVP(dim, layers, hidden, seed=seed), device)
+    s = dataclasses.replace(s, train=place(s.train, device), valid=place(s.valid, device), test=place(s.test, device))
     if method in ("ml", "cd"):
         tr = FlowTrainer(flow, s, method, batch, lr, cd_steps, cd_step_size, seed)
         out = training.fit(tr, steps, eval_every, progress=False, keep_best="valid")
         return FitResult(method, flow, out["best"]["iteration"], _curve(out), nll(flow, s.test))
 
-    model = gebm.GEBM(gebm.mlp_energy(energy_hidden, seed=seed, dim=dim), flow)
+    model = place(gebm.GEBM(gebm.mlp_energy(energy_hidden, seed=seed, dim=dim), flow), device)
     model.init_log_partition(n_mc, torch.Generator().manual_seed(seed))
     tr = gebm.GEBMTrainer(model, s.train, batch=min(batch, len(s.train)), energy_steps=energy_steps, lr=lr,
                           penalty=penalty, seed=seed, donsker_varadhan=method == "donsker",
-                          validate=lambda m: nll(m, s.valid, n_mc, seed))
+                          validate=lambda m: nll(m, s.valid, n_mc, seed), device=device)
     out = training.fit(tr, steps, eval_every, progress=False, keep_best="valid")
     return FitResult(method, model, out["best"]["iteration"], _curve(out), nll(model, s.test, 4 * n_mc, seed + 1),
                      nll(model.base, s.test))
 
 
 def cached_fit(dataset: str, method: str, steps: int, seed: int = 0, n_banana: int = 2000, cache=None,
-               **fit_args) -> dict:
+               device: str = "cpu", **fit_args) -> dict:
     """:func:`fit` on ``tabular.split(tabular.load(dataset, seed), seed)``, cached as a summary: test NLL, the base's
     test NLL, the selected step and the validation curve (the model itself is not kept)."""
     from paperlib.core.cache import Cache
@@ -143,7 +146,7 @@ def cached_fit(dataset: str, method: str, steps: int, seed: int = 0, n_banana: i
 
     def compute():
         s = tabular.split(tabular.load(dataset, seed=seed, n=n_banana), seed=seed)
-        r = fit(method, s, steps, seed=seed, **fit_args)
+        r = fit(method, s, steps, seed=seed, device=device, **fit_args)
         return {"test NLL": r.test_nll, "base alone": r.base_test_nll, "best step": r.best_step,
                 "curve": r.valid_curve}
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from paperlib.core.devices import place
 from paperlib.training import fit
 
 __all__ = ["GEBM", "energy_loss", "base_loss", "GEBMTrainer", "train", "TrainLog", "CircleBase", "mlp_energy", "log_density"]
@@ -31,7 +32,8 @@ class GEBM(nn.Module):
     @torch.no_grad()
     def init_log_partition(self, n: int = 10_000, generator: torch.Generator | None = None) -> None:
         r"""$A_0=\log\frac1n\sum e^{-E(B(z))}$ (Monte Carlo, as ``initialize_log_partition``)."""
-        e = self.energy(self.base(self.base.sample_latent(n, generator))).squeeze(-1)
+        device = self.log_partition.device
+        e = self.energy(self.base(self.base.sample_latent(n, generator).to(device))).squeeze(-1)
         self.log_partition.copy_(torch.logsumexp(-e, 0) - math.log(n))
 
 
@@ -46,7 +48,7 @@ def energy_loss(model: GEBM, x: torch.Tensor, y: torch.Tensor, penalty: float = 
         A = model.log_partition
         loss = (e_x + A).mean() + torch.exp(-(e_y + A)).mean() - 1
     if penalty:
-        u = torch.rand(len(x), 1, generator=generator, dtype=x.dtype)
+        u = torch.rand(len(x), 1, generator=generator, dtype=x.dtype).to(x.device)
         xh = (u * x + (1 - u) * y[: len(x)]).requires_grad_(True)
         (g,) = torch.autograd.grad(model.energy(xh).sum(), xh, create_graph=True)
         loss = loss + penalty * g.pow(2).sum(-1).mean()
@@ -81,7 +83,7 @@ class GEBMTrainer:
                  validate=None, device: str = "cpu"):
         self.name, self.members, self.iteration = "gebm", [("GEBM", seed)], 0
         self.device = torch.device(device)
-        self.model, self.data = model.to(self.device), data.to(self.device)
+        self.model, self.data = place(model, self.device), place(data, self.device)
         self.batch, self.energy_steps, self.penalty, self.learn_base = batch, energy_steps, penalty, learn_base
         self.donsker_varadhan, self.validate = donsker_varadhan, validate
         self.g = torch.Generator().manual_seed(seed)   # draws on the CPU: the same run on every device
@@ -97,7 +99,7 @@ class GEBMTrainer:
         self.iteration += 1
         x = self.data[torch.randint(0, len(self.data), (batch,), generator=g)]
         with torch.no_grad():
-            y = model.base(model.base.sample_latent(batch, g))
+            y = model.base(model.base.sample_latent(batch, g).to(self.device))
         loss = energy_loss(model, x, y, self.penalty, g, self.donsker_varadhan)
         out = {"energy": loss.detach().reshape(1)}
         if not torch.isfinite(loss):   # stop before the optimiser spreads it; fit names the loss
@@ -107,7 +109,7 @@ class GEBMTrainer:
         _soft_clip(model.energy.parameters())
         self.opt_e.step()
         if self.learn_base and self.iteration % self.energy_steps == 0:
-            y = model.base(model.base.sample_latent(batch, g))
+            y = model.base(model.base.sample_latent(batch, g).to(self.device))
             lb = base_loss(model, x, y)
             self.opt_b.zero_grad(set_to_none=True)
             lb.backward(inputs=list(model.base.parameters()))
@@ -148,6 +150,7 @@ def train(model: GEBM, data: torch.Tensor, steps: int, batch: int = 128, energy_
     """``steps`` steps of :class:`GEBMTrainer` by :func:`paperlib.training.fit`; the KALE monitor every ``log_every``."""
     tr = GEBMTrainer(model, data, batch, energy_steps, lr, penalty, learn_base, seed, donsker_varadhan, device=device)
     out = fit(tr, steps, log_every, progress=False)
+    model.cpu()   # the caller reads the trained model out on the CPU
     return TrainLog(kale=[float(v) for v in out["history"]["kale"]], base_steps=tr.base_steps)
 
 
@@ -180,6 +183,6 @@ def log_density(model: GEBM, x: torch.Tensor, base_log_prob, n_mc: int = 20_000,
     r"""$\log q(x)=-E(x)+\log g(x)-\log Z$, $Z=\mathbb E_{z}e^{-E(B(z))}$ by Monte Carlo: the density of a GEBM whose
     base has a closed-form density $g$ (the "reduction to EBM" case, spec A.15)."""
     g = torch.Generator().manual_seed(seed)
-    e_y = model.energy(model.base(model.base.sample_latent(n_mc, g))).squeeze(-1)
+    e_y = model.energy(model.base(model.base.sample_latent(n_mc, g).to(x.device))).squeeze(-1)
     log_z = torch.logsumexp(-e_y, 0) - math.log(n_mc)
     return -model.energy(x).squeeze(-1) + base_log_prob(x) - log_z

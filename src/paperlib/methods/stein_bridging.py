@@ -22,11 +22,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from paperlib.estimators import entropy
-from paperlib.methods.common import ToyTrainer, adam, gap_masks, margin_cost, rmsprop
-from paperlib.estimators import metrics
-from paperlib.estimators import stein
 from paperlib.data.toy import ToyDataset
+from paperlib.estimators import entropy, metrics, stein
+from paperlib.methods.common import ToyTrainer, adam, gap_masks, margin_cost, rmsprop
 from paperlib.nets.batched import MLP, LinearHeadEnergy, SigmoidExpertEnergy
 
 

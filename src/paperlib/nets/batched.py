@@ -18,8 +18,8 @@ import math
 from typing import Sequence
 
 import torch
-from torch import nn
 import torch.nn.functional as F
+from torch import nn
 
 
 def member_generator(seed: int, role: str) -> torch.Generator:

@@ -46,7 +46,7 @@ class RealNVP(nn.Module):
         self.double()
 
     def log_prob(self, x: torch.Tensor) -> torch.Tensor:
-        logdet = torch.zeros(x.shape[0], dtype=x.dtype)
+        logdet = torch.zeros(x.shape[0], dtype=x.dtype, device=x.device)
         for c in self.couplings:
             x, ld = c(x)
             logdet = logdet + ld

@@ -94,3 +94,11 @@ def energy_contours(ax, X, Y, energy, title: str = "") -> None:
         ax.contour(X, Y, e, levels=lo + np.arange(15) ** 2 * (hi - lo) / 15**2, colors="white", linewidths=0.6,
                    negative_linestyles="solid")
     ax.set(title=title, xticks=[], yticks=[], aspect="equal")
+
+
+def image_grid(images, nrow: int):
+    """Images (N, C, H, W) tiled ``nrow`` per row with a one-pixel grey border, as an (H', W', C) array for
+    ``imshow`` (torchvision's ``make_grid``)."""
+    from torchvision.utils import make_grid
+
+    return make_grid(images, nrow=nrow, padding=1, pad_value=0.5).permute(1, 2, 0).numpy()

@@ -31,7 +31,7 @@ def ula(grad_u: Grad, z0: torch.Tensor, step: float, steps: int, generator: torc
     keep_at = set(keep_at)
     z, kept = z0.clone(), ([z0.clone()] if 0 in keep_at else [])
     for t in range(steps):
-        z = z - step * grad_u(z) + math.sqrt(2 * step) * torch.randn(z.shape, generator=generator, dtype=z.dtype)
+        z = z - step * grad_u(z) + math.sqrt(2 * step) * torch.randn(z.shape, generator=generator, dtype=z.dtype).to(z.device)
         if (keep_every and (t + 1) % keep_every == 0) or (t + 1) in keep_at:
             kept.append(z.clone())
     return z, kept
@@ -48,7 +48,7 @@ def kla(grad_u: Grad, z0: torch.Tensor, step: float, friction: float, steps: int
     for t in range(steps):
         z_half = z + s / 2 * v
         g = grad_u(z_half)
-        v = c * (v - s / 2 * g) + d * torch.randn(z.shape, generator=generator, dtype=z.dtype) - s / 2 * g
+        v = c * (v - s / 2 * g) + d * torch.randn(z.shape, generator=generator, dtype=z.dtype).to(z.device) - s / 2 * g
         z = z_half + s / 2 * v
         if keep_every and (t + 1) % keep_every == 0:
             kept.append(z.clone())

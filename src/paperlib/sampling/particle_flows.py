@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from paperlib.core import safefile
+from paperlib.core.devices import place
 from paperlib.estimators.divergences import solve_kale_dual
 from paperlib.estimators.kernels import gaussian_kernel
 from paperlib.sampling.langevin import ula
@@ -50,33 +51,34 @@ def _snapshots(steps: int, count: int) -> set[int]:
 
 
 def mmd_flow(y0: torch.Tensor, x: torch.Tensor, sigma: float, lr: float, steps: int, noise: float = 0.0,
-             snapshots: int = 100, seed: int = 0) -> FlowResult:
+             snapshots: int = 100, seed: int = 0, device: str = "cpu") -> FlowResult:
     """The MMD gradient flow of ``y0`` toward ``x`` (loss = ½MMD², V-statistic)."""
     g = torch.Generator().manual_seed(seed)
-    y, x = y0.clone().double(), x.double()
+    y, x = place(y0.clone().double(), device), place(x.double(), device)
     m, n = len(y), len(x)
     keep, traj, its, loss = _snapshots(steps, snapshots), [], [], []
     t0 = time.perf_counter()
     for t in range(steps + 1):
         if t in keep:
-            traj.append(y.clone()), its.append(t)
+            traj.append(y.cpu()), its.append(t)
             loss.append(0.5 * float(gaussian_kernel(y, y, sigma).mean() + gaussian_kernel(x, x, sigma).mean()
                                     - 2 * gaussian_kernel(y, x, sigma).mean()))
         if t == steps:
             break
-        z = y + noise * torch.randn(y.shape, generator=g, dtype=y.dtype) if noise else y
-        grad = kernel_gradient(z, y, torch.full((m,), 1.0 / m, dtype=y.dtype), sigma) \
-            - kernel_gradient(z, x, torch.full((n,), 1.0 / n, dtype=y.dtype), sigma)
+        z = y + noise * torch.randn(y.shape, generator=g, dtype=y.dtype).to(y.device) if noise else y
+        grad = kernel_gradient(z, y, torch.full((m,), 1.0 / m, dtype=y.dtype, device=y.device), sigma) \
+            - kernel_gradient(z, x, torch.full((n,), 1.0 / n, dtype=y.dtype, device=y.device), sigma)
         y = y - lr * grad
     return FlowResult(torch.stack(traj), np.array(its), np.array(loss), time.perf_counter() - t0)
 
 
 def kale_flow(y0: torch.Tensor, x: torch.Tensor, lam: float, sigma: float, lr: float, steps: int,
-              noise: float = 0.0, snapshots: int = 100, seed: int = 0, tol: float = 1e-8) -> FlowResult:
+              noise: float = 0.0, snapshots: int = 100, seed: int = 0, tol: float = 1e-8,
+              device: str = "cpu") -> FlowResult:
     r"""The KALE flow of ``y0`` (source $P_t$) toward ``x`` (target $Q$): each step solves the dual of
     $\mathrm{KALE}_\lambda(P_t\|Q)$ warm-started, logs its value, and moves the particles along $-(1+\lambda)\nabla h^*$."""
     g = torch.Generator().manual_seed(seed)
-    y, x = y0.clone().double(), x.double()
+    y, x = place(y0.clone().double(), device), place(x.double(), device)
     m = len(y)
     kxx = gaussian_kernel(x, x, sigma)
     alpha = None
@@ -90,23 +92,25 @@ def kale_flow(y0: torch.Tensor, x: torch.Tensor, lam: float, sigma: float, lr: f
         if not math.isfinite(j):
             raise FloatingPointError(f"KALE flow (lambda={lam}): the dual diverged at iteration {t}; lower lr")
         if t in keep:
-            traj.append(y.clone()), its.append(t), loss.append((1 + lam) * (1 + j))
+            traj.append(y.cpu()), its.append(t), loss.append((1 + lam) * (1 + j))
         if t == steps:
             break
-        z = y + noise * torch.randn(y.shape, generator=g, dtype=y.dtype) if noise else y
-        grad_h = (kernel_gradient(z, y, torch.full((m,), 1.0 / m, dtype=y.dtype), sigma)
+        z = y + noise * torch.randn(y.shape, generator=g, dtype=y.dtype).to(y.device) if noise else y
+        grad_h = (kernel_gradient(z, y, torch.full((m,), 1.0 / m, dtype=y.dtype, device=y.device), sigma)
                   - kernel_gradient(z, x, alpha, sigma)) / lam
         y = y - lr * (1 + lam) * grad_h
     return FlowResult(torch.stack(traj), np.array(its), np.array(loss), time.perf_counter() - t0,
                       {"newton_iterations_per_step": newton / (steps + 1)})
 
 
-def ula_flow(y0: torch.Tensor, score, step: float, steps: int, snapshots: int = 100, seed: int = 0) -> FlowResult:
+def ula_flow(y0: torch.Tensor, score, step: float, steps: int, snapshots: int = 100, seed: int = 0,
+             device: str = "cpu") -> FlowResult:
     r"""The KL flow as particles: ULA, $y\leftarrow y+\gamma\,s(y)+\sqrt{2\gamma}\,\xi$, ``score`` = $\nabla\log q$."""
     g = torch.Generator().manual_seed(seed)
     keep = _snapshots(steps, snapshots)
     t0 = time.perf_counter()
-    _, traj = ula(lambda y: -score(y), y0.clone().double(), step, steps, generator=g, keep_at=keep)
+    _, traj = ula(lambda y: -score(y), place(y0.clone().double(), device), step, steps, generator=g, keep_at=keep)
+    traj = [y.cpu() for y in traj]
     its = sorted(keep)
     return FlowResult(torch.stack(traj), np.array(its), np.full(len(its), np.nan), time.perf_counter() - t0)
 
@@ -136,8 +140,10 @@ def mog_square(n: int = 240, m: int = 240, seed: int = 42):
     return mix, x, y0
 
 
-def cached_flow(kind: str, params: dict, x: torch.Tensor, y0: torch.Tensor, cache=None, score=None) -> FlowResult:
-    """One flow (``kind`` = "mmd" | "kale" | "ula") computed once per (kind, params, data) and cached."""
+def cached_flow(kind: str, params: dict, x: torch.Tensor, y0: torch.Tensor, cache=None, score=None,
+                device: str = "cpu") -> FlowResult:
+    """One flow (``kind`` = "mmd" | "kale" | "ula") computed once per (kind, params, data) and cached (the device
+    is not part of the key: a flow computed on a GPU serves a CPU reader)."""
     import hashlib
 
     from paperlib.core.cache import Cache
@@ -147,11 +153,11 @@ def cached_flow(kind: str, params: dict, x: torch.Tensor, y0: torch.Tensor, cach
 
     def compute():
         if kind == "mmd":
-            return mmd_flow(y0, x, **params)
+            return mmd_flow(y0, x, **params, device=device)
         if kind == "kale":
-            return kale_flow(y0, x, **params)
+            return kale_flow(y0, x, **params, device=device)
         if kind == "ula":
-            return ula_flow(y0, score, **params)
+            return ula_flow(y0, score, **params, device=device)
         raise KeyError(f"unknown flow {kind!r}; choose mmd, kale or ula")
 
     return (cache or Cache()).get_or_compute("particle-flow", config, compute)
@@ -227,7 +233,7 @@ def _sobolev_weights(x, w1, w2, sigma, residual, ridge: float = 1e-6) -> torch.T
     c = (dphi * w2 * (h > 0)).flatten(1)
     r = (dphi * h).flatten(1)
     gram = (c @ c.T) * (x @ x.T) + r @ r.T
-    gram = gram / (w1.shape[0] * len(x)) + ridge * torch.eye(len(x), dtype=x.dtype)
+    gram = gram / (w1.shape[0] * len(x)) + ridge * torch.eye(len(x), dtype=x.dtype, device=x.device)
     return torch.linalg.solve(gram, residual)
 
 
@@ -253,7 +259,8 @@ def student_teacher_data(n_train: int = 1000, n_valid: int = 1000, dim: int = 50
 
 def student_teacher_flow(data: StudentTeacherData, method: str = "mmd", n_particles: int = 1000, hidden: int = 3,
                          epochs: int = 1000, batch: int = 100, lr: float = 0.1, noise: float = 1.0,
-                         decay_every: int = 1000, sigma: float = 2.0, seed: int = 0) -> tuple[list, list]:
+                         decay_every: int = 1000, sigma: float = 2.0, seed: int = 0,
+                         device: str = "cpu") -> tuple[list, list]:
     r"""Mean-field MMD flow of a student $f(x)=\frac1N\sum_i\phi(x;\theta_i)$ toward the teacher's outputs $y$.
 
     Each particle $\theta_i$ (one 3-unit network) moves along $-\frac1b\sum_x(f(x)-y(x))\nabla_\theta\phi(x;\theta)$, the
@@ -270,8 +277,9 @@ def student_teacher_flow(data: StudentTeacherData, method: str = "mmd", n_partic
         raise ValueError(f"unknown student-teacher method {method!r}; choose from {STUDENT_TEACHER_METHODS}")
     g = torch.Generator().manual_seed(seed)
     dim = data.x_train.shape[1]
-    w1 = 0.001 + torch.randn(n_particles, hidden, dim, generator=g, dtype=torch.float64)
-    w2 = 0.001 + torch.randn(n_particles, hidden, generator=g, dtype=torch.float64)
+    w1 = place(0.001 + torch.randn(n_particles, hidden, dim, generator=g, dtype=torch.float64), device)
+    w2 = place(0.001 + torch.randn(n_particles, hidden, generator=g, dtype=torch.float64), device)
+    data = StudentTeacherData(*(place(v, device) for v in (data.x_train, data.y_train, data.x_valid, data.y_valid)))
 
     def valid_loss():
         return float(0.5 * (one_hidden_layer(data.x_valid, w1, w2, sigma).mean(1) - data.y_valid).pow(2).mean())
@@ -285,16 +293,16 @@ def student_teacher_flow(data: StudentTeacherData, method: str = "mmd", n_partic
             idx = order[start:start + batch]
             x, y = data.x_train[idx], data.y_train[idx]
             if method == "diffusion":
-                w1 = w1 + beta * torch.randn(w1.shape, generator=g, dtype=w1.dtype)
-                w2 = w2 + beta * torch.randn(w2.shape, generator=g, dtype=w2.dtype)
+                w1 = w1 + beta * torch.randn(w1.shape, generator=g, dtype=w1.dtype).to(w1.device)
+                w2 = w2 + beta * torch.randn(w2.shape, generator=g, dtype=w2.dtype).to(w2.device)
             with torch.no_grad():
                 residual = one_hidden_layer(x, w1, w2, sigma).mean(1) - y
             if method == "sobolev":
                 residual = _sobolev_weights(x, w1, w2, sigma, residual)
             a, b = w1.clone(), w2.clone()
             if method == "noise":
-                a += beta * torch.randn(w1.shape, generator=g, dtype=w1.dtype)
-                b += beta * torch.randn(w2.shape, generator=g, dtype=w2.dtype)
+                a += beta * torch.randn(w1.shape, generator=g, dtype=w1.dtype).to(w1.device)
+                b += beta * torch.randn(w2.shape, generator=g, dtype=w2.dtype).to(w2.device)
             a, b = a.requires_grad_(True), b.requires_grad_(True)
             surrogate = (residual[:, None] * one_hidden_layer(x, a, b, sigma)).mean(0).sum()
             g1, g2 = torch.autograd.grad(surrogate, (a, b))
