@@ -12,7 +12,18 @@ from paperlib.core.catalogue import Item, catalogue, item  # noqa: E402
 from paperlib.core.claims import Claim, ClaimResult, check_claims  # noqa: E402
 from paperlib.core.profiles import Config, ProfileError, resolve  # noqa: E402
 from paperlib.core.record import record  # noqa: E402
-from paperlib.core.runtime import setup  # noqa: E402
+from paperlib.core.runtime import setup_run  # noqa: E402
+
+
+def setup(item_id: str, namespace=None, **overrides) -> Config:
+    """The first call of every page: :func:`paperlib.core.runtime.setup_run` (parameters checked, profile
+    resolved, seeded, provenance printed), then the house plotting style."""
+    from paperlib.plotting import use_style
+
+    cfg = setup_run(item_id, namespace, **overrides)
+    use_style()
+    return cfg
+
 
 __all__ = [
     "__version__", "Item", "catalogue", "item", "Claim", "ClaimResult", "check_claims",

@@ -63,6 +63,34 @@ def test_missing_dataset_says_what_to_download(tmp_path):
         digits.load("nist")
 
 
+@pytest.mark.parametrize("source", ["mnist", "emnist"])
+def test_download_without_a_network_names_files_folder_and_url(tmp_path, monkeypatch, source):
+    """The landed loader ended in a raw URLError (or torchvision's RuntimeError) with no file or folder."""
+    import urllib.error
+    import urllib.request
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("no network")
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    with pytest.raises(digits.DatasetMissingError) as err:
+        digits.load(source, "test", root=tmp_path, download=True)
+    msg = str(err.value)
+    folder = "EMNIST" if source == "emnist" else "MNIST"
+    assert "download failed" in msg and str(tmp_path / folder / "raw") in msg and "https://" in msg
+    assert ("emnist-digits-test" if source == "emnist" else "t10k-images-idx3-ubyte") in msg
+
+
+def test_truncated_archive_names_the_file(tmp_path):
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    data = gzip.compress(np.zeros(5000, np.uint8).tobytes())
+    (raw / "t10k-images-idx3-ubyte.gz").write_bytes(data[: len(data) // 2])
+    (raw / "t10k-labels-idx1-ubyte.gz").write_bytes(data)
+    with pytest.raises(digits.DatasetCorruptError, match=r"t10k-images-idx3-ubyte\.gz is truncated"):
+        digits.load("mnist", "test", root=tmp_path)
+    assert not (raw / "t10k-images-idx3-ubyte").exists()   # nothing half-extracted is left as the plain file
+
+
 def test_corrupt_idx_file_is_an_error(tmp_path):
     write_idx(tmp_path / "MNIST/raw/t10k-images-idx3-ubyte", np.zeros((4, 28, 28)))
     write_idx(tmp_path / "MNIST/raw/t10k-labels-idx1-ubyte", np.zeros(3))

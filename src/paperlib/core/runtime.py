@@ -64,7 +64,7 @@ def versions() -> dict[str, str]:
     return out
 
 
-def setup(item_id: str, namespace: Mapping[str, Any] | None = None, **overrides: Any) -> Config:
+def setup_run(item_id: str, namespace: Mapping[str, Any] | None = None, **overrides: Any) -> Config:
     """Validate the notebook's parameters, resolve the profile, seed, apply the house style.
 
     ``namespace`` is the notebook's ``globals()``: every variable there must be a run parameter
@@ -84,9 +84,6 @@ def setup(item_id: str, namespace: Mapping[str, Any] | None = None, **overrides:
     run = {k: given.pop(k) for k in RUN_PARAMETERS if k in given}
     cfg = resolve(item_id, **run, **given)
     seed_everything(cfg.seed)
-    from paperlib.plotting import use_style
-
-    use_style()
     v = versions()
     print(f"{item_id} | profile={cfg.profile} seed={cfg.seed} device={cfg.device} | "
           + " ".join(f"{k}={val}" for k, val in v.items()))

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zlib
 from pathlib import Path
 
 import torch
 
 from paperlib.core import paths
-from paperlib.data import DatasetMissingError
+from paperlib.data import DatasetCorruptError, DatasetMissingError
 
-__all__ = ["load", "digit", "split_pool", "DatasetMissingError", "SOURCES"]
+__all__ = ["load", "digit", "split_pool", "DatasetMissingError", "DatasetCorruptError", "SOURCES"]
 
 # name -> (torchvision class name, split -> file prefix, extra constructor arguments)
 SOURCES = {
@@ -47,9 +48,24 @@ def _ensure_plain(path: Path) -> bool:
     from torchvision.datasets.utils import extract_archive
 
     with tempfile.TemporaryDirectory(dir=path.parent) as tmp:   # extract, then rename into place
-        out = Path(extract_archive(str(gz), tmp))
+        try:
+            out = Path(extract_archive(str(gz), tmp))
+        except (EOFError, OSError, zlib.error) as exc:   # truncated or not gzip at all
+            raise DatasetCorruptError(f"{gz} is truncated or not a gzip archive ({type(exc).__name__}: {exc}). "
+                                      f"Delete it and download it again (see paperlib.data.digits.load(..., "
+                                      f"download=True)).") from None
         os.replace(out, path)
     return True
+
+
+def _urls(source: str) -> list[str]:
+    """Where torchvision downloads ``source`` from (its own mirror list / archive address)."""
+    import torchvision.datasets as tvd
+
+    cls = getattr(tvd, SOURCES[source][0])
+    if source == "emnist":
+        return [cls.url]
+    return list(cls.mirrors)
 
 
 def _missing_message(source: str, split: str, root: Path, files: tuple[Path, Path]) -> str:
@@ -78,7 +94,16 @@ def load(source: str = "mnist", split: str = "test", root: str | Path | None = N
         import torchvision.datasets as tvd
 
         folder, _, extra = SOURCES[source]
-        getattr(tvd, folder)(str(root), train=(split == "train"), download=True, **extra)
+        try:
+            getattr(tvd, folder)(str(root), train=(split == "train"), download=True, **extra)
+        except (OSError, RuntimeError, ValueError) as exc:   # no network (URLError is an OSError), bad archive
+            raise DatasetMissingError(
+                f"{source.upper()} {split} set: the download failed ({type(exc).__name__}: {exc}). It needs "
+                f"{files[0].name} and {files[1].name} in {files[0].parent}; torchvision fetches them from "
+                f"{', '.join(_urls(source))}. Download them on a machine with a network and copy the folder "
+                f"{root / folder} here (or set PAPERLIB_DATA).") from None
+        if not all(_ensure_plain(f) for f in files):
+            raise DatasetMissingError(_missing_message(source, split, root, files))
     from torchvision.datasets.mnist import read_image_file, read_label_file
 
     images, labels = read_image_file(str(files[0])), read_label_file(str(files[1])).long()

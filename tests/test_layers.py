@@ -1,0 +1,70 @@
+"""The folder tree is the architecture: every import inside ``src/paperlib`` points down (or stays in its layer),
+and pages import only what the page contract allows."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "paperlib"
+# layer -> rank; a module may import its own layer or any layer of a lower rank (README, "Architecture")
+RANK = {"core": 0, "nets": 1, "data": 1, "theory": 1, "training": 1, "plotting": 2, "estimators": 2,
+        "sampling": 3, "methods": 4, "experiments": 5, "build": 6}
+PAGE_IMPORTS = {"paperlib", "paperlib.experiments", "paperlib.plotting", "paperlib.plotting.diagrams",
+                "paperlib.core", "paperlib.core.claims"}
+PAGE_NAMES_FROM_CORE = {"reported"}
+
+
+def _imports(path: Path) -> list[tuple[str, list[str]]]:
+    tree = ast.parse(path.read_text())
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.append((node.module, [a.name for a in node.names]))
+        elif isinstance(node, ast.Import):
+            out += [(a.name, []) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            out.append(("." * node.level + (node.module or ""), []))
+    return out
+
+
+def _layer(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "paperlib" else None
+
+
+def test_every_module_belongs_to_a_layer():
+    assert {p.name if p.is_dir() else p.stem for p in SRC.iterdir()
+            if p.name not in ("__init__.py", "__pycache__")} == set(RANK)
+
+
+@pytest.mark.parametrize("path", sorted(SRC.rglob("*.py")), ids=lambda p: str(p.relative_to(SRC)))
+def test_imports_point_down(path):
+    rel = path.relative_to(SRC)
+    if rel == Path("__init__.py"):
+        own = -1    # the package's front door: core, and the house style for setup()
+        allowed = {"core", "plotting"}
+    else:
+        own_layer = rel.parts[0] if len(rel.parts) > 1 else rel.stem
+        own = RANK[own_layer]
+        allowed = {layer for layer, r in RANK.items() if r < own} | {own_layer}
+    for module, _ in _imports(path):
+        assert not module.startswith("."), f"{rel}: relative import {module!r} (use absolute paperlib.* imports)"
+        layer = _layer(module)
+        if layer is not None:
+            assert layer in allowed, f"{rel} (rank {own}) imports {module} (layer {layer}, rank {RANK[layer]})"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").rglob("*.py")), ids=lambda p: p.name)
+def test_pages_import_only_the_page_api(path):
+    for module, names in _imports(path):
+        if not module.startswith("paperlib"):
+            continue
+        assert module in PAGE_IMPORTS, f"{path.name} imports {module}"
+        if module == "paperlib.core":
+            assert set(names) <= PAGE_NAMES_FROM_CORE, f"{path.name} imports {names} from paperlib.core"
+        if module == "paperlib.experiments":
+            chapter = path.parent.name
+            assert names == [chapter], f"{path.name} imports experiments {names}, not its chapter {chapter}"
