@@ -6,7 +6,7 @@ SEED ?= 0
 JOBS ?= 1
 BIN := $(VENV)/bin
 
-.PHONY: install book test sync clean
+.PHONY: install book test test-fast sync clean
 
 $(BIN)/paperlib: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ book: install
 ## What CI runs: unit tests, every notebook at profile=smoke, nbval, pairing, toc, a -W smoke book.
 test: install
 	$(BIN)/python -m pytest
+
+## The unit tests alone (no page executions, no book build): about a minute.
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 ## Regenerate the paired .ipynb from the .py sources (and the repository URL from _config.yml).
 sync: install

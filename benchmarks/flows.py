@@ -32,8 +32,7 @@ if __name__ == "__main__":
     print(f"{'N':>6} {'MMD flow':>18} {'KALE flow λ=0.1':>18}   (particle-steps / s)")
     for n in args.sizes:
         _, x, y0 = flows.mog_square(n, n)
-        x, y0 = x.to(args.device), y0.to(args.device)
         steps = max(3, 40_000 // n)
-        mmd = rate(lambda s: flows.mmd_flow(y0, x, 0.5, 1e-2, s, snapshots=1), n, steps)
-        kale = rate(lambda s: flows.kale_flow(y0, x, 0.1, 0.5, 1e-2, s, snapshots=1), n, max(2, steps // 4))
+        mmd = rate(lambda s: flows.mmd_flow(y0, x, 0.5, 1e-2, s, snapshots=1, device=args.device), n, steps)
+        kale = rate(lambda s: flows.kale_flow(y0, x, 0.1, 0.5, 1e-2, s, snapshots=1, device=args.device), n, max(2, steps // 4))
         print(f"{n:>6} {mmd:>18,.0f} {kale:>18,.0f}")

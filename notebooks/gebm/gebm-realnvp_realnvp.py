@@ -23,7 +23,7 @@
 #
 # What differs from the paper, and why: the `cpu` profile uses scikit-learn's copy of UCI "wine" (178 × 13)
 # and a 5-D "banana" whose entropy is exact, not the UCI sets of the GEBM paper (not downloadable here); the
-# `paper` profile runs RedWine and WhiteWine (`paperlib.data.ex.uci_wine` says where to put the files)
+# `paper` profile runs RedWine and WhiteWine (`paperlib.data.tabular.uci_wine` says where to put the files)
 # at the GEBM code's sizes (5 couplings × 100 hidden units, lr 1e-4, 50 energy steps per base step). The
 # energy is an MLP rather than the code's NVP-shaped energy network. The UCI tables below are the only
 # printed numbers (the GEBM paper's own table is not retrievable, and the baselines' attribution is

@@ -13,7 +13,7 @@
 #
 # Glaser, Arbel and Gretton (2021), shape-transfer experiment (spec A.16): particles sampled from a heart
 # flow toward points of a thin spiral, with a very narrow kernel ($e^{-\|x-y\|^2/0.01}$). The paper's images are
-# replaced by procedural shapes (`ex.heart_and_spiral`), and its online coordinate-descent solver by the
+# replaced by procedural shapes (`paperlib.sampling.particle_flows.heart_and_spiral`), and its online coordinate-descent solver by the
 # exact Newton solver on all points. The paper's Sinkhorn-descent baseline is not run here. The `cpu` profile
 # uses `n` points per shape (the paper: 2,000) and the paper's 100 iterations and learning rates.
 # Read-outs: the Sinkhorn divergence to the spiral and the share of spiral points reached within `radius_hit`.

@@ -16,7 +16,7 @@
 # descent-ascent cycles, while adding an auxiliary variable $\phi$ (the estimator) coupled to
 # $\theta$ by $\tfrac\beta2\|\theta-\phi\|^2$ keeps the optimum and makes alternating GD converge linearly.
 # The paper has no figure for this and its exact added term is stripped; this page uses the
-# reconstruction of spec A.5 SB-C3 (`paperlib.dynamics.bilinear_game`).
+# reconstruction of spec A.5 SB-C3 (`paperlib.theory.dynamics.bilinear_game`).
 
 # %% tags=["remove-cell"]
 # Colab / Binder: install paperlib when it is missing (nothing else is pinned).

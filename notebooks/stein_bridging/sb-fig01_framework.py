@@ -15,7 +15,7 @@
 # energy model) joined by the three discrepancies of eq. 5: a Wasserstein (or Jensen-Shannon)
 # distance between data and generator, a Stein discrepancy between data and energy, and the
 # Stein bridge between generator and energy, the two Stein terms sharing one critic. The diagram is
-# drawn from `paperlib.objectives.STEIN_BRIDGING`, one edge per term of the objective (spec A.5 SB-Fig1).
+# drawn from `paperlib.theory.objectives.STEIN_BRIDGING`, one edge per term of the objective (spec A.5 SB-Fig1).
 
 # %% tags=["remove-cell"]
 # Colab / Binder: install paperlib when it is missing (nothing else is pinned).
@@ -55,4 +55,4 @@ for p in ex.STEIN_BRIDGING.problems:
         print(f"{t.first} <-> {t.second}: {t.latex()}  [{t.critic}]")
 
 # %%
-_ = paperlib.record(cfg, figures=figures, notes="Diagram item drawn from paperlib.objectives (spec A.5 SB-Fig1).")
+_ = paperlib.record(cfg, figures=figures, notes="Diagram item drawn from paperlib.theory.objectives (spec A.5 SB-Fig1).")

@@ -17,7 +17,7 @@
 # a vanishing weight (+VA) ends in oscillation, and that adding an energy model tied to the
 # generator by a Stein term (Stein Bridging) converges to the original optimum. The displayed
 # equations of the paper were not recoverable; this page uses the reconstruction of spec A.5
-# SB-Fig2 (eqs. 8-10), implemented in `paperlib.dynamics`, where each method is a quadratic game
+# SB-Fig2 (eqs. 8-10), implemented in `paperlib.theory.dynamics`, where each method is a quadratic game
 # and one step of alternating GD is an affine map whose spectral radius decides convergence.
 
 # %% tags=["remove-cell"]

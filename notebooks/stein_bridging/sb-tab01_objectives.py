@@ -15,7 +15,7 @@
 # energy-based GANs, contrastive and cooperative learning, with $\mathcal D,\mathcal D_1,\mathcal D_2$
 # general statistical distances. The table's entries are stripped in the accessible text; the rows
 # below are the reconstruction of spec A.5 SB-Table1, rendered from the objective definitions in
-# `paperlib.objectives` (the same definitions draw the Fig. 1 diagram).
+# `paperlib.theory.objectives` (the same definitions draw the Fig. 1 diagram).
 
 # %% tags=["remove-cell"]
 # Colab / Binder: install paperlib when it is missing (nothing else is pinned).
@@ -56,4 +56,4 @@ for o in ex.TABLE1:
     print(f"{o.model:22s} {o.latex()}")
 
 # %%
-_ = paperlib.record(cfg, notes="Diagram item: the table is rendered from paperlib.objectives (spec A.5 SB-Table1, reconstructed).")
+_ = paperlib.record(cfg, notes="Diagram item: the table is rendered from paperlib.theory.objectives (spec A.5 SB-Table1, reconstructed).")

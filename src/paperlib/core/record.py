@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
-from paperlib.core import paths
+from paperlib.core import devices, paths
 from paperlib.core.claims import HELD, NOT_HELD, ClaimResult
 from paperlib.core.files import write_json
 from paperlib.core.profiles import Config
@@ -62,6 +62,8 @@ def record(cfg: Config, claims: Iterable[ClaimResult] = (), comparison=None,
         # "paperlib run" when the executor ran the page (it sets PAPERLIB_EXECUTOR); anything else (plain
         # papermill, Jupyter) is shown on the scorecard as unverified, never as reproduced
         "executed_by": os.environ.get("PAPERLIB_EXECUTOR", "outside paperlib run"),
+        # where this process put tensors and networks (empty: every result came from the cache)
+        "devices_used": devices.used(),
         "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     path = paths.results_dir() / f"{it.stem}.json"
