@@ -127,12 +127,6 @@ def table2(results: dict[str, dict]):
     return t.reindex(order)[COLUMNS]
 
 
-__all__ = ["CESettings", "DATASET_SETTINGS", "CE_METHODS", "COLUMNS", "Reference", "settings", "run", "suite",
-           "suites", "table2", "frame", "calibration_slope", "table2_row", "member"]
-
-
-
-
 # ------------------------------------------------------------------------------------------- figures (2-D)
 def plot_models(results: dict[str, dict], models: Sequence[str], seed: int = 0, n_points: int = 2000):
     """Figs. 2 and 3: per dataset (rows) and model, the learned energy (15 quadratic contour levels) and

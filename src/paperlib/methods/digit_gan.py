@@ -21,6 +21,7 @@ from paperlib.core.devices import place
 from paperlib.core.settings import from_params
 from paperlib.estimators.entropy import knn_unit_direction
 from paperlib.methods.common import gap_masks
+from paperlib.nets.dcgan import DigitDiscriminator, DigitGenerator, normal_init
 
 DIGIT_METHODS = ["EGAN-Ent-NN", "EGAN-Const", "GAN"]
 
@@ -60,56 +61,6 @@ class DigitSettings:
         return asdict(self)
 
 
-def _ch(s: DigitSettings, c: int) -> int:
-    return max(1, int(round(c * s.width)))
-
-
-class Generator(nn.Module):
-    """10 → dense 512·7·7 BN ReLU → deconv 4×4/2 256 BN ReLU → deconv 4×4/2 128 BN ReLU → deconv 3×3 1 → sigmoid."""
-
-    def __init__(self, s: DigitSettings):
-        super().__init__()
-        c0, c1, c2 = _ch(s, 512), _ch(s, 256), _ch(s, 128)
-        self.c0 = c0
-        self.dense = nn.Linear(s.noise_dim, c0 * 49, bias=False)
-        self.net = nn.Sequential(
-            nn.BatchNorm1d(c0 * 49), nn.ReLU(), nn.Unflatten(1, (c0, 7, 7)),
-            nn.ConvTranspose2d(c0, c1, 4, 2, 1, bias=False), nn.BatchNorm2d(c1), nn.ReLU(),
-            nn.ConvTranspose2d(c1, c2, 4, 2, 1, bias=False), nn.BatchNorm2d(c2), nn.ReLU(),
-            nn.ConvTranspose2d(c2, 1, 3, 1, 1), nn.Sigmoid())
-
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        return self.net(self.dense(z))
-
-
-class Discriminator(nn.Module):
-    """conv 3×3 64 BN lReLU → conv 4×4/2 128 BN lReLU → conv 4×4/2 256 BN lReLU → flatten → linear energy."""
-
-    def __init__(self, s: DigitSettings):
-        super().__init__()
-        c0, c1, c2 = _ch(s, 64), _ch(s, 128), _ch(s, 256)
-        act = nn.LeakyReLU(0.2)
-        self.trunk = nn.Sequential(
-            nn.Conv2d(1, c0, 3, 1, 1, bias=False), nn.BatchNorm2d(c0), act,
-            nn.Conv2d(c0, c1, 4, 2, 1, bias=False), nn.BatchNorm2d(c1), act,
-            nn.Conv2d(c1, c2, 4, 2, 1, bias=False), nn.BatchNorm2d(c2), act, nn.Flatten())
-        self.head = nn.Linear(c2 * 49, 1)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.trunk(x)).squeeze(-1)
-
-
-def _init(module: nn.Module, s: DigitSettings, seed: int) -> None:
-    g = torch.Generator().manual_seed(seed)
-    for m in module.modules():
-        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
-            std = s.init_std[1] if isinstance(m, nn.Linear) else s.init_std[0]
-            with torch.no_grad():
-                m.weight.copy_(torch.randn(m.weight.shape, generator=g) * std)
-                if m.bias is not None:
-                    m.bias.zero_()
-
-
 class DigitTrainer:
     """One model (GAN or energy GAN) on digit images; the :class:`paperlib.methods.Trainer` protocol."""
 
@@ -126,8 +77,9 @@ class DigitTrainer:
         self.per_epoch = math.ceil(images.shape[0] / s.batch)
         self.total = s.iterations or s.epochs * self.per_epoch
         self.epoch_length = self.total / s.epochs             # the lr schedule follows the paper's epochs
-        self.G, self.D = place(Generator(s), self.device), place(Discriminator(s), self.device)
-        _init(self.G, s, 2 * seed), _init(self.D, s, 2 * seed + 1)
+        self.G = place(DigitGenerator(s.noise_dim, s.width), self.device)
+        self.D = place(DigitDiscriminator(s.width), self.device)
+        normal_init(self.G, *s.init_std, seed=2 * seed), normal_init(self.D, *s.init_std, seed=2 * seed + 1)
         self.rng = torch.Generator().manual_seed(10_000 + seed)
         if method == "GAN":
             betas = (s.gan_beta1, 0.999)
