@@ -24,6 +24,7 @@ from paperlib.core.devices import place
 from paperlib.estimators.divergences import solve_kale_dual
 from paperlib.estimators.kernels import gaussian_kernel
 from paperlib.sampling.langevin import ula
+from paperlib.training import fit
 
 __all__ = ["FlowResult", "kernel_gradient", "mmd_flow", "kale_flow", "ula_flow", "sinkhorn", "one_hidden_layer",
            "StudentTeacherData", "student_teacher_data", "student_teacher_flow", "STUDENT_TEACHER_METHODS"]
@@ -275,41 +276,69 @@ def student_teacher_flow(data: StudentTeacherData, method: str = "mmd", n_partic
     """
     if method not in STUDENT_TEACHER_METHODS:
         raise ValueError(f"unknown student-teacher method {method!r}; choose from {STUDENT_TEACHER_METHODS}")
-    g = torch.Generator().manual_seed(seed)
-    dim = data.x_train.shape[1]
-    w1 = place(0.001 + torch.randn(n_particles, hidden, dim, generator=g, dtype=torch.float64), device)
-    w2 = place(0.001 + torch.randn(n_particles, hidden, generator=g, dtype=torch.float64), device)
-    data = StudentTeacherData(*(place(v, device) for v in (data.x_train, data.y_train, data.x_valid, data.y_valid)))
+    tr = _StudentTeacherTrainer(data, method, n_particles, hidden, batch, lr, noise, decay_every, sigma, seed, device)
+    epoch0 = tr.evaluate()["valid"]
+    out = fit(tr, epochs, max(1, epochs // 100), progress=False)
+    return [0, *out["iteration"].tolist()], [epoch0, *(float(v) for v in out["history"]["valid"])]
 
-    def valid_loss():
-        return float(0.5 * (one_hidden_layer(data.x_valid, w1, w2, sigma).mean(1) - data.y_valid).pow(2).mean())
 
-    epochs_seen, curve = [0], [valid_loss()]
-    n = len(data.x_train)
-    for epoch in range(1, epochs + 1):
-        beta = noise * 0.5 ** ((epoch - 1) // decay_every)
+class _StudentTeacherTrainer:
+    """One epoch of the student-teacher flow per step (see :func:`student_teacher_flow`); the
+    :class:`paperlib.training.Trainer` protocol, the particles ``(w1, w2)`` held in a module."""
+
+    def __init__(self, data, method, n_particles, hidden, batch, lr, noise, decay_every, sigma, seed, device):
+        self.name, self.members, self.iteration = f"student-teacher/{method}", [(method, seed)], 0
+        self.method, self.batch, self.lr, self.noise, self.decay_every, self.sigma = method, batch, lr, noise, decay_every, sigma
+        self.g = torch.Generator().manual_seed(seed)
+        dim = data.x_train.shape[1]
+        self.particles = torch.nn.ParameterDict({
+            "w1": torch.nn.Parameter(0.001 + torch.randn(n_particles, hidden, dim, generator=self.g, dtype=torch.float64),
+                                     requires_grad=False),
+            "w2": torch.nn.Parameter(0.001 + torch.randn(n_particles, hidden, generator=self.g, dtype=torch.float64),
+                                     requires_grad=False)})
+        self.particles = place(self.particles, device)
+        self.w1, self.w2 = self.particles["w1"].data, self.particles["w2"].data
+        self.data = StudentTeacherData(*(place(v, device) for v in (data.x_train, data.y_train, data.x_valid, data.y_valid)))
+
+    def modules(self):
+        return {"particles": self.particles}
+
+    def step(self) -> dict[str, torch.Tensor]:
+        g, data, sigma, w1, w2 = self.g, self.data, self.sigma, self.w1, self.w2
+        self.iteration += 1
+        beta = self.noise * 0.5 ** ((self.iteration - 1) // self.decay_every)
+        n = len(data.x_train)
         order = torch.randperm(n, generator=g)
-        for start in range(0, n, batch):
-            idx = order[start:start + batch]
+        for start in range(0, n, self.batch):
+            idx = order[start:start + self.batch]
             x, y = data.x_train[idx], data.y_train[idx]
-            if method == "diffusion":
+            if self.method == "diffusion":
                 w1 = w1 + beta * torch.randn(w1.shape, generator=g, dtype=w1.dtype).to(w1.device)
                 w2 = w2 + beta * torch.randn(w2.shape, generator=g, dtype=w2.dtype).to(w2.device)
             with torch.no_grad():
                 residual = one_hidden_layer(x, w1, w2, sigma).mean(1) - y
-            if method == "sobolev":
+            if self.method == "sobolev":
                 residual = _sobolev_weights(x, w1, w2, sigma, residual)
             a, b = w1.clone(), w2.clone()
-            if method == "noise":
+            if self.method == "noise":
                 a += beta * torch.randn(w1.shape, generator=g, dtype=w1.dtype).to(w1.device)
                 b += beta * torch.randn(w2.shape, generator=g, dtype=w2.dtype).to(w2.device)
             a, b = a.requires_grad_(True), b.requires_grad_(True)
             surrogate = (residual[:, None] * one_hidden_layer(x, a, b, sigma)).mean(0).sum()
             g1, g2 = torch.autograd.grad(surrogate, (a, b))
-            w1, w2 = w1 - lr * g1, w2 - lr * g2
-        if epoch % max(1, epochs // 100) == 0 or epoch == epochs:
-            epochs_seen.append(epoch)
-            curve.append(valid_loss())
-            if not math.isfinite(curve[-1]):
-                raise FloatingPointError(f"student-teacher ({method}) diverged at epoch {epoch}; lower lr")
-    return epochs_seen, curve
+            w1, w2 = w1 - self.lr * g1, w2 - self.lr * g2
+        self.w1, self.w2 = w1, w2
+        self.particles["w1"].data, self.particles["w2"].data = w1, w2
+        return {"training residual": (0.5 * residual.pow(2).mean()).detach().reshape(1)}
+
+    def evaluate(self, final: bool = False) -> dict[str, float]:
+        d = self.data
+        return {"valid": float(0.5 * (one_hidden_layer(d.x_valid, self.w1, self.w2, self.sigma).mean(1) - d.y_valid).pow(2).mean())}
+
+    def state_dict(self) -> dict:
+        return {"iteration": self.iteration, "rng": self.g.get_state(), "w1": self.w1, "w2": self.w2}
+
+    def load_state_dict(self, st: dict) -> None:
+        self.iteration, self.w1, self.w2 = st["iteration"], st["w1"], st["w2"]
+        self.g.set_state(st["rng"])
+        self.particles["w1"].data, self.particles["w2"].data = self.w1, self.w2
