@@ -1,1 +1,1 @@
-"""experiments"""
+"""Layer 5: one module per chapter, the cached runs and read-outs its pages call."""

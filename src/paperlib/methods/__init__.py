@@ -1,1 +1,1 @@
-"""methods"""
+"""Layer 4: the trainers of each paper on the one protocol of paperlib.training."""

@@ -1,1 +1,1 @@
-"""sampling"""
+"""Layer 3: Langevin samplers (one ULA, KLA) and particle flows."""
