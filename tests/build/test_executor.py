@@ -126,3 +126,13 @@ def test_page_run_outside_the_executor_is_marked_on_the_scorecard(tmp_path, monk
     text = scorecard_text(book, results)
     row = next(line for line in text.splitlines() if line.startswith(f"| {{doc}}`{it.id}"))
     assert "reproduced" not in row and "unverified" in row
+
+
+def test_record_says_who_executed_the_page(tmp_path, monkeypatch):
+    from paperlib import record, resolve
+    monkeypatch.setenv("PAPERLIB_RESULTS", str(tmp_path))
+    monkeypatch.delenv("PAPERLIB_EXECUTOR", raising=False)
+    rec = json.loads(record(resolve("sb-tab01", "smoke")).read_text())
+    assert rec["executed_by"] == "outside paperlib run"
+    monkeypatch.setenv("PAPERLIB_EXECUTOR", "paperlib run")
+    assert json.loads(record(resolve("sb-tab01", "smoke")).read_text())["executed_by"] == "paperlib run"
