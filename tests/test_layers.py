@@ -68,3 +68,11 @@ def test_pages_import_only_the_page_api(path):
         if module == "paperlib.experiments":
             chapter = path.parent.name
             assert names == [chapter], f"{path.name} imports experiments {names}, not its chapter {chapter}"
+
+
+def test_every_test_folder_is_collected(request):
+    """pytest skips folders matching `norecursedirs` (its default includes `build`): none of ours may match."""
+    from fnmatch import fnmatch
+    patterns = request.config.getini("norecursedirs")
+    folders = {p.parent.name for p in (ROOT / "tests").rglob("test_*.py")} - {"tests"}
+    assert folders and not [f for f in folders for pat in patterns if fnmatch(f, pat)]
