@@ -3,6 +3,7 @@ schedule of energy GANs (Dai et al. 2017, spec B.3.1), and :class:`ToyTrainer` (
 Every trainer follows :class:`paperlib.training.Trainer` and is driven by :func:`paperlib.training.fit`."""
 from __future__ import annotations
 
+import abc
 from typing import Sequence
 
 import torch
@@ -36,7 +37,7 @@ def margin_cost(e_real: torch.Tensor, e_fake: torch.Tensor, margin: float | None
     return diff.mean(1) if margin is None else torch.clamp(diff, min=-margin).mean(1)
 
 
-class ToyTrainer:
+class ToyTrainer(abc.ABC):
     """Member batches of 2-D data, noise, sampling and the resumable state, shared by the 2-D trainers of
     Stein Bridging and Dai et al. Subclasses build the networks, ``modules()``/``optims()``, ``step`` and
     ``evaluate``; ``lookup(name)`` validates a member's method."""
@@ -64,8 +65,9 @@ class ToyTrainer:
         self.iteration = 0
         self._order, self._pos = None, 0
 
+    @abc.abstractmethod
     def lookup(self, name: str):
-        raise NotImplementedError
+        """The method a member's name stands for (raises KeyError for an unknown one); each family has its own."""
 
     def coef(self, pred) -> torch.Tensor:
         """A per-member (M,) tensor from a predicate on the Method."""
