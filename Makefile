@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PROFILE ?= cpu
 SEED ?= 0
-JOBS ?= 1
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BIN := $(VENV)/bin
 
 .PHONY: install book test test-fast sync clean
@@ -16,7 +16,7 @@ $(BIN)/paperlib: pyproject.toml constraints.txt
 
 install: $(BIN)/paperlib
 
-## Execute every stale page with PROFILE (default cpu) and build book/_build/html.
+## Execute every stale page with PROFILE (default cpu), JOBS at a time (default: every core), and build book/_build/html.
 book: install
 	$(BIN)/paperlib book --profile $(PROFILE) --seed $(SEED) --jobs $(JOBS)
 

@@ -31,12 +31,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -48,14 +48,13 @@ from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import energy_contours, save_figure
 
 cfg = paperlib.setup("ce-fig01", globals())
-cfg.params
 
 # %% [markdown]
 # ## The true energies (left) and the training points with the component means (right)
 
 # %% tags=["hide-input"]
 refs = {d: ex.Reference(ex.toy.dataset(d)) for d in ex.DATASETS}
-fig, axes = plt.subplots(2, 3, figsize=(13, 8.4))
+fig, axes = plt.subplots(2, 3, figsize=(9, 6.4))
 for col, (d, label) in enumerate(ex.DATASETS.items()):
     ref, ds = refs[d], refs[d].ds
     energy_contours(axes[0, col], ref.X, ref.Y, ref.energy, f"{label}: $-\\log p_{{data}}$")
@@ -87,8 +86,8 @@ for d, ref in refs.items():
                   "pdata||pemp" if d == "two_spirals" else col
         rows.append(reported.compare(header.loc[d, printed], ours[col], f"{d} {col}", "Table 2 header"))
 comparison = reported.comparison_table(rows)
-with pd.option_context("display.float_format", "{:.5f}".format, "display.width", 140):
-    print(comparison.drop(columns="source").to_string())
+paperlib.show(comparison.drop(columns="source"), "Table 2 header (data against the empirical sample): paper beside "
+              "this run", precision=5)
 
 # %% [markdown]
 # Four of the six values agree at the printed precision and the biased KL$(p_{emp}\|p_{data})$ is 5·10⁻⁵ off
@@ -127,11 +126,12 @@ m = 10.0
 ebgan = lambda c: p_data @ c + p_data @ np.maximum(0.0, m - c)  # noqa: E731
 values = np.array([ebgan(rng.uniform(0, m, n)) for _ in range(2000)])
 theory["ebgan"] = {"objective range over 2000 random c in [0, m]": float(np.ptp(values)), "m": m}
-for k, v in theory.items():
-    print(k, {a: round(b, 8) for a, b in v.items()})
+paperlib.show(pd.DataFrame([{"objective": k, "quantity": a, "value": round(b, 8)} for k, v in theory.items()
+                            for a, b in v.items()]).set_index(["objective", "quantity"]),
+              "The optimal discriminators' properties, computed", precision=8)
 
 # %% tags=["hide-input"]
-fig2, ax = plt.subplots(1, 3, figsize=(13, 3.6))
+fig2, ax = plt.subplots(1, 3, figsize=(9, 3.4))
 order = np.argsort(p_data)
 for a, (K, target, label) in zip(ax[:2], (("neg_entropy", -np.log(p_data), r"$K=-H$: $c^*$ vs $-\log p_{data}$"),
                                           ("l2", -p_data, r"$K=\frac{1}{2}\|p\|^2$: $c^*$ vs $-p_{data}$"))):

@@ -29,12 +29,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import pandas as pd
 
 import paperlib
@@ -43,7 +43,6 @@ from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("ce-fig02", globals())
-cfg.params
 
 # %% [markdown]
 # ## The runs (shared with Fig. 3, Fig. 8 and Table 2; trained once, then read from the cache)
@@ -67,8 +66,7 @@ figures = save_figure(fig, cfg.item)
 df = ex.frame(results)
 shown = df[df.method.isin(MODELS) & df.metric.isin(["pgen||pemp", "pemp||pgen", "pdisc||pemp", "slope"])]
 table = shown.groupby(["dataset", "method", "metric"]).value.mean().unstack("metric")
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 140):
-    print(table.to_string())
+paperlib.show(table, "KL divergences on the grid (lower is better) and the energy's slope on -log p_data")
 
 # %% [markdown]
 # ## Claims (spec B.7)

@@ -28,12 +28,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import math
 
 import matplotlib.pyplot as plt
@@ -45,7 +45,6 @@ from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("ce-fig03", globals())
-cfg.params
 
 # %% [markdown]
 # ## The runs (shared with Fig. 2, Fig. 8 and Table 2)
@@ -73,8 +72,7 @@ gap = df[(df.dataset == "biased") & df.metric.isin(["energy_gap", "heavy_mass", 
 gap_table = gap.groupby(["method", "metric"]).value.mean().unstack("metric").reindex(ex.CE_METHODS)
 gap_table["w * log 9"] = [ex.settings("biased", cfg.params).knn_weight * math.log(9) if m == "EGAN-Ent-NN"
                           else float("nan") for m in gap_table.index]
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 140):
-    print(gap_table.to_string())
+paperlib.show(gap_table, "Energy gap between the modes, mean over runs")
 
 # %% tags=["hide-input"]
 fig2, ax = plt.subplots(figsize=(6, 3))

@@ -36,12 +36,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -52,7 +52,6 @@ from paperlib.plotting import image_grid, save_figure
 
 cfg = paperlib.setup("ce-fig04", globals())
 s = ex.DigitSettings.from_params(cfg.params)
-cfg.params
 
 # %%
 data = ex.digit_data(s, download=cfg.params["download"])
@@ -65,7 +64,7 @@ ranked = {m: ex.ranking(r, data["pool"]) for m, r in runs.items()}
 # ## Fig. 4: the 100 lowest-energy images of the pool (real ones carry the white corner bracket)
 
 # %% tags=["hide-input"]
-fig4, axes = plt.subplots(1, 3, figsize=(15, 5.4))
+fig4, axes = plt.subplots(1, 3, figsize=(9, 3.6))
 for ax, (m, r) in zip(axes, ranked.items()):
     ax.imshow(image_grid(r["images"][:100], 10))
     ax.set(title=f"{m}: top 100 ({int(r['is_real'][:100].sum())} real)", xticks=[], yticks=[])
@@ -76,7 +75,7 @@ figures = save_figure(fig4, cfg.item, "top100")
 # ## Fig. 5: the 100 highest-energy images
 
 # %% tags=["hide-input"]
-fig5, axes = plt.subplots(1, 3, figsize=(15, 5.4))
+fig5, axes = plt.subplots(1, 3, figsize=(9, 3.6))
 for ax, (m, r) in zip(axes, ranked.items()):
     ax.imshow(image_grid(r["images"][-100:], 10))
     ax.set(title=f"{m}: bottom 100 ({int(r['is_real'][-100:].sum())} real)", xticks=[], yticks=[])
@@ -87,7 +86,7 @@ figures += save_figure(fig5, cfg.item, "bottom100")
 # ## Fig. 9: the full ranking, 1,000 images in a 20×50 grid (top-left first)
 
 # %% tags=["hide-input"]
-fig9, axes = plt.subplots(3, 1, figsize=(15, 19))
+fig9, axes = plt.subplots(3, 1, figsize=(9, 11.6))
 for ax, (m, r) in zip(axes, ranked.items()):
     ax.imshow(image_grid(r["images"], 50))
     ax.set(title=f"{m}: all {len(r['images'])} images by energy", xticks=[], yticks=[])
@@ -112,10 +111,9 @@ for m, r in runs.items():
         rows.append({"method": m, "statistic": stat, "spearman": res.statistic, "p": res.pvalue})
 corr = pd.DataFrame(rows)
 table = corr.pivot(index="method", columns="statistic", values="spearman").reindex(ex.DIGIT_METHODS)
-with pd.option_context("display.float_format", "{:+.3f}".format, "display.width", 140):
-    print(table.to_string())
-print("\nreal images in the top / bottom 100:",
-      {m: (int(r["is_real"][:100].sum()), int(r["is_real"][-100:].sum())) for m, r in ranked.items()})
+paperlib.show(table, "Spearman correlation of the energy rank with each image statistic", precision=3)
+paperlib.show(pd.DataFrame({m: {"top 100": int(r["is_real"][:100].sum()), "bottom 100": int(r["is_real"][-100:].sum())}
+                            for m, r in ranked.items()}).T, "Real images among the top / bottom 100 by energy")
 
 # %% [markdown]
 # ## Claims (spec B.7, claim 8)

@@ -28,12 +28,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
@@ -45,7 +45,6 @@ from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("ce-fig07", globals())
 s = ex.DigitSettings.from_params(cfg.params)
-cfg.params
 
 # %%
 data = ex.digit_data(s, download=cfg.params["download"])
@@ -54,7 +53,9 @@ runs = {m: ex.digit_run(m, s, seed=cfg.seed, device=cfg.device, download=cfg.par
 ranked = {m: ex.ranking(r, data["pool"]) for m, r in runs.items()}
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 7, figsize=(15, 2.6))
+fig, axes = plt.subplots(2, 4, figsize=(8, 4.6))
+axes = axes.ravel()
+axes[7].axis("off")
 axes[0].imshow(mean_digit[0].numpy(), cmap="gray", vmin=0, vmax=1)
 axes[0].set(title=f"mean of {len(data['train'])}\ntraining images", xticks=[], yticks=[])
 for k, (m, r) in enumerate(ranked.items()):
@@ -80,8 +81,7 @@ for m, r in ranked.items():
     rows.append({"method": m, "top 100": float(d[:100].mean()), "bottom 100": float(d[-100:].mean()),
                  "all 1000": float(d.mean())})
 dist = pd.DataFrame(rows).set_index("method")
-with pd.option_context("display.float_format", "{:.3f}".format):
-    print(dist.to_string())
+paperlib.show(dist, "Mean distance to the mean digit", precision=3)
 
 # %% [markdown]
 # ## Claim (spec B.7, claim 8, the Fig. 4 / Fig. 7 comparison)

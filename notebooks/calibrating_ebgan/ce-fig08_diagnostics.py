@@ -29,12 +29,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -46,7 +46,6 @@ from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import energy_contours, save_figure
 
 cfg = paperlib.setup("ce-fig08", globals())
-cfg.params
 
 # %% [markdown]
 # ## The run (the biased-mixture suite shared with Figs. 2, 3 and Table 2)
@@ -58,7 +57,7 @@ ref = ex.Reference(ds, res["settings"].grid)
 MODELS = ["EGAN-Ent-VI", "EGAN-Ent-NN"]
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(4, 4, figsize=(15, 15))
+fig, axes = plt.subplots(4, 4, figsize=(9, 9.4))
 x0, x1, y0, y1 = ds.canvas
 size = res["settings"].grid
 for k, m in enumerate(MODELS):
@@ -111,8 +110,7 @@ for m in MODELS:
                  "generated in heavy half": float(run["batches"]["generated"][i][heavy].sum()),
                  "real in heavy half": float(run["batches"]["real"][heavy].sum())})
 norms = pd.DataFrame(rows).set_index("method")
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 160):
-    print(norms.to_string())
+paperlib.show(norms, "Gradient norms and the heavy half of the batches")
 
 # %% [markdown]
 # ## Claims (spec B.7, claim 7)

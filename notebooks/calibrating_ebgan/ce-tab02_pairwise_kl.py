@@ -28,12 +28,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import pandas as pd
 
 import paperlib
@@ -42,7 +42,6 @@ from paperlib.core import reported
 from paperlib.core.claims import Claim, check_claims, verdict_table
 
 cfg = paperlib.setup("ce-tab02", globals())
-cfg.params
 
 # %%
 results = ex.suites(cfg.params, seed=cfg.seed, device=cfg.device)
@@ -63,8 +62,7 @@ for d, ref in refs.items():
         printed = {"pdata||pemp": "pemp||pdata", "pemp||pdata": "pdata||pemp"}[col] if d == "two_spirals" else col
         rows.append(reported.compare(rep.tables["header"].loc[d, printed], h[col], f"{d} header {col}", "Table 2"))
 header = reported.comparison_table(rows)
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 140):
-    print(header.drop(columns="source").to_string())
+paperlib.show(header.drop(columns="source"), "Table 2 header: paper beside this run")
 
 # %% [markdown]
 # ## The table, cell by cell: ours (paper)
@@ -74,14 +72,12 @@ with pd.option_context("display.float_format", "{:.4f}".format, "display.width",
 cells = []
 for d in results:
     paper = rep.tables[d]
-    print(f"\n{rep.captions[d]}")
     block = pd.DataFrame(index=ex.CE_METHODS, columns=ex.COLUMNS, dtype=object)
     for m in ex.CE_METHODS:
         for c in ex.COLUMNS:
             block.loc[m, c] = f"{ours.loc[(d, m), c]:.4f} ({paper.loc[m, c]:.4f})"
             cells.append(reported.compare(paper.loc[m, c], ours.loc[(d, m), c], f"{d} {m} {c}", "Table 2"))
-    with pd.option_context("display.width", 250, "display.max_columns", 20):
-        print(block.to_string())
+    paperlib.show(block, f"{rep.captions[d]}: ours (paper), lower is better")
 comparison = pd.concat([header, reported.comparison_table(cells)])
 
 # %% [markdown]
@@ -96,9 +92,10 @@ for d in results:
                         "ours": ours.loc[d][c].idxmin()})
 winners = pd.DataFrame(winners)
 winners["same"] = winners.paper == winners.ours
-with pd.option_context("display.width", 140):
-    print(winners.pivot(index="column", columns="dataset", values=["paper", "ours"]).reindex(ex.COLUMNS).to_string())
-print(winners.groupby("dataset").same.sum().rename("columns with the paper's winner (of 10)").to_string())
+paperlib.show(winners.pivot(index="column", columns="dataset", values=["paper", "ours"]).reindex(ex.COLUMNS),
+              "Lowest model per column: the paper's and ours")
+paperlib.show(winners.groupby("dataset").same.sum().rename("columns with the paper's winner (of 10)").to_frame(),
+              "Agreement with the paper's winners")
 
 # %% [markdown]
 # ## Calibration: slope of the learned energy and the temperature-corrected $p_{disc}$
@@ -114,8 +111,7 @@ calib = df[df.metric.isin(["slope", "pdisc||pemp", "pdisc_tc||pemp", "pdisc||pda
 calib = calib.groupby(["dataset", "method", "metric"]).value.mean().unstack("metric")
 calib["entropy weight w"] = [ex.settings(d, cfg.params).knn_weight if m == "EGAN-Ent-NN" else
                              (cfg.params.get("vi_weight", 1.0) if m == "EGAN-Ent-VI" else 0.0) for d, m in calib.index]
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 160):
-    print(calib.to_string())
+paperlib.show(calib, "Calibration: slope of the energy on -log p_data and temperature-corrected p_disc")
 
 # %% [markdown]
 # ## Claims (spec B.7)

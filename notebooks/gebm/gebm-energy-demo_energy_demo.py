@@ -31,12 +31,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -50,7 +50,6 @@ from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-energy-demo", globals())
 p = cfg.params
-cfg.params
 
 # %%
 n = p["n"]
@@ -72,15 +71,13 @@ table = pd.DataFrame(rows).set_index(["case", "lambda"])
 
 # %%
 # NBVAL_CHECK_OUTPUT
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 140):
-    print(table.to_string())
+paperlib.show(table, "MMD² of the base G and of the GEBM to P (lower is better), share of positive log-weights")
 rep = reported.load(cfg.item).tables["reweighting"]
 comparison = reported.comparison_table([
     reported.compare(rep.loc[f"{c} {lam:g}", col], table.loc[(c, lam), col], f"{c} λ={lam:g} {col}", "spec A.10 [proto]")
     for c in Y for lam in p["lambdas"] if f"{c} {lam:g}" in rep.index
     for col in ("MMD2(G,P)", "MMD2(GEBM,P)", "frac(log w > 0)")])
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 140):
-    print(comparison.drop(columns="source").to_string())
+paperlib.show(comparison.drop(columns="source"), "Talk slide beside this run")
 
 # %% [markdown]
 # ## The MLP energy (GEBM energy loss, base fixed) and the learned base (wrong support)
@@ -108,7 +105,9 @@ print(f"learned base (start: centre (0.3, 0), radius 1.3; target: (0, 0), 1): ce
 
 # %% tags=["hide-input"]
 lam_show = p["lambdas"][len(p["lambdas"]) // 2]
-fig, axes = plt.subplots(1, 5, figsize=(19, 4))
+fig, axes = plt.subplots(2, 3, figsize=(9, 6.4))
+axes = axes.ravel()
+axes[5].axis("off")
 axes[0].scatter(P[:, 0], P[:, 1], s=4, color="k")
 axes[0].set(title="(a) target P")
 for ax, (case, title) in zip(axes[1:3], (("right", "(b-c) right support"), ("wrong", "(d-e) wrong support"))):
@@ -128,8 +127,8 @@ axes[4].scatter(P[:, 0], P[:, 1], s=3, color="lightgrey", label="P")
 axes[4].scatter(Y["wrong"][:, 0], Y["wrong"][:, 1], s=3, color="C1", label="base before")
 axes[4].scatter(y_new[:, 0], y_new[:, 1], s=3, color="C0", label="base after training")
 axes[4].set(title="base learning (wrong support)")
-axes[4].legend(fontsize=7)
-for ax in axes:
+axes[4].legend()
+for ax in axes[:5]:
     ax.set(aspect="equal", xticks=[], yticks=[])
 fig.tight_layout()
 figures = save_figure(fig, cfg.item)

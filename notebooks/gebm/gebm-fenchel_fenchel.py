@@ -26,21 +26,21 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 import paperlib
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-fenchel", globals())
-cfg.params
 
 # %%
 u = np.linspace(1e-6, 3, 300_001)
@@ -55,14 +55,15 @@ ax.plot(u, phi, "k", label=r"$\phi(u)=u\log u$")
 for v, cs in zip(slopes, closed):
     ax.plot(u, v * u - cs, ls="--", label=f"slope v = {v:g}, intercept $-e^{{v-1}}$ = {-cs:.3f}")
 ax.set(ylim=(-1.5, 3), xlabel="u", title="Tangents of slope v: intercept $-\\phi^*(v)$")
-ax.legend(fontsize=8)
+ax.legend()
 fig.tight_layout()
 figures = save_figure(fig, cfg.item)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-for v, a, b in zip(slopes, numeric, closed):
-    print(f"v = {v:+.1f}: sup_u(uv - u log u) = {a:.6f}, e^(v-1) = {b:.6f}")
+paperlib.show(pd.DataFrame({"slope v": slopes, "sup_u (uv - u log u), on the grid": numeric,
+                            "closed form e^(v-1)": closed}).set_index("slope v"),
+              "The conjugate of u log u: numerical supremum beside the closed form", precision=6)
 
 # %%
 claims = check_claims([

@@ -29,12 +29,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -49,7 +49,6 @@ from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-kale-smoothie", globals())
 p = cfg.params
-cfg.params
 
 # %%
 g = torch.Generator().manual_seed(cfg.seed)
@@ -75,8 +74,7 @@ for k in configs:
         rows.append({"config": k, "lambda": lam, "KALE(P||Q)": a.value, "KALE(Q||P)": b.value,
                      "talk KALE(Q;P)": b.value / (1 + lam), "1/2 MMD^2": half_mmd2, "duality gap": abs(a.primal - a.dual)})
 table = pd.DataFrame(rows).set_index(["config", "lambda"])
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 160):
-    print(table.to_string())
+paperlib.show(table, "KALE in both directions, the talk's normalisation, ½ MMD² and the duality gap")
 
 # %% [markdown]
 # ## The printed values beside ours
@@ -88,18 +86,17 @@ with pd.option_context("display.float_format", "{:.4f}".format, "display.width",
 # NBVAL_CHECK_OUTPUT
 rep = reported.load(cfg.item).tables["kale"]
 ratios = (table.loc["far"] / table.loc["near"])[["KALE(P||Q)", "KALE(Q||P)"]]
-print(ratios.to_string(float_format="{:.3f}".format))
+paperlib.show(ratios, "KALE far / near", precision=3)
 best = (ratios - rep.loc["far", "KALE"] / rep.loc["near", "KALE"]).abs().stack().idxmin()
 lam_best, order_best = best
 print(f"closest ratio to 1.5: {order_best} at lambda = {lam_best:g}")
 comparison = reported.comparison_table([
     reported.compare(rep.loc[k, "KALE"], table.loc[(k, lam_best), order_best], f"{order_best} {k} (lambda {lam_best:g})",
                      "talk slide") for k in configs])
-with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 140):
-    print(comparison.drop(columns="source").to_string())
+paperlib.show(comparison.drop(columns="source"), "Talk slide beside this run", precision=3)
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
 for ax, (k, mu) in zip(axes, configs.items()):
     ax.plot(t, norm.pdf(t), color="red", label="P")
     ax.plot(t, norm.pdf(t, mu, p["q_std"]), color="blue", label="Q")
@@ -109,7 +106,7 @@ for ax, (k, mu) in zip(axes, configs.items()):
     ax.axhline(0, color="grey", lw=0.6)
     v = solutions[(k, lam_best, order_best)].value
     ax.set(title=f"{order_best} = {v:.3f} at λ = {lam_best:g}", xlabel="x")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left")
 fig.tight_layout()
 figures = save_figure(fig, cfg.item)
 
@@ -127,7 +124,7 @@ for lam in p["lambdas"]:
     shape.append({"lambda": lam, "corr(h*, MMD witness)": float(np.corrcoef(h, w)[0, 1]),
                   "corr(h*, log p/q) on the bulk": float(np.corrcoef(h[mask], log_ratio[mask])[0, 1])})
 shape = pd.DataFrame(shape).set_index("lambda")
-print(shape.to_string(float_format="{:.4f}".format))
+paperlib.show(shape, "Shape of the witness h* against log p/q")
 
 # %%
 lams = sorted(p["lambdas"])

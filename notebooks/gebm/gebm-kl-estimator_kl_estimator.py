@@ -28,12 +28,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -46,7 +46,6 @@ from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-kl-estimator", globals())
 p = cfg.params
-cfg.params
 
 # %%
 kl = ex.kl_gaussian(0.0, 1.0, p["q_mean"], p["q_std"] ** 2)
@@ -72,15 +71,13 @@ for lam in sorted(p["lambdas"]):
 ax.axhline(kl, color="k", ls="--", label=f"true KL = {kl:.3f}")
 ax.set(xscale="log", xlabel="samples per distribution", ylabel="estimate",
        title=f"KL(N(0,1) || N({p['q_mean']:g}, {p['q_std']:g}²)) estimated by KALE")
-ax.legend(fontsize=8)
+ax.legend()
 fig.tight_layout()
 figures = save_figure(fig, cfg.item)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(f"true KL = {kl:.4f}")
-with pd.option_context("display.float_format", "{:.4f}".format):
-    print(summary.unstack("lambda").to_string())
+paperlib.show(summary.unstack("lambda"), f"NWJ estimates by sample size and lambda (true KL = {kl:.4f})")
 
 # %% [markdown]
 # ## Claims (spec A.5)

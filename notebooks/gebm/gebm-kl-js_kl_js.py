@@ -28,12 +28,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import math
 
 import matplotlib.pyplot as plt
@@ -49,7 +49,6 @@ from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-kl-js", globals())
 p = cfg.params
-cfg.params
 
 # %%
 sigma = p["sigma"]
@@ -75,7 +74,7 @@ for th in thetas:
 table = pd.DataFrame(rows).set_index("theta")
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
 finite = table.replace(np.inf, np.nan)
 axes[0].plot(thetas, np.where(np.isinf(table.KL), 2.5, table.KL), "k:", label="KL (∞ off θ = 0; drawn at 2.5)")
 axes[0].plot(thetas, table.JS, label="JS")
@@ -83,18 +82,17 @@ axes[0].axhline(math.log(2), color="grey", lw=0.6)
 axes[0].plot(thetas, table.W1, label="$W_1=|θ|$")
 axes[0].plot(thetas, table.MMD, label="MMD")
 axes[0].set(xlabel="θ", title="Divergences between two parallel lines")
-axes[0].legend(fontsize=8)
+axes[0].legend()
 for lam in p["lambdas"]:
     axes[1].plot(thetas, table[f"KALE lambda={lam:g}"], marker=".", label=f"KALE, λ = {lam:g}")
 axes[1].set(xlabel="θ", title=f"KALE from {n} samples per line (flow convention)")
-axes[1].legend(fontsize=8)
+axes[1].legend()
 fig.tight_layout()
 figures = save_figure(fig, cfg.item)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 160):
-    print(table.iloc[:: max(1, len(table) // 10)].to_string())
+paperlib.show(table.iloc[:: max(1, len(table) // 10)], "KL and JS along the shift (every tenth row)")
 
 # %% [markdown]
 # ## Claims (spec A.3)

@@ -29,12 +29,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -46,7 +46,6 @@ from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-mmd-flow", globals())
 p = cfg.params
-cfg.params
 
 # %%
 mix, x, y0 = ex.mog_square(p["n"], p["n"], seed=42)
@@ -59,11 +58,10 @@ runs = {"MMD flow": ex.cached_flow("mmd", common, x, y0, device=cfg.device),
 # NBVAL_CHECK_OUTPUT
 table = pd.DataFrame({k: {"final 1/2 MMD^2": r.loss[-1], "share of particles > 0.5 from every mode": ex.stuck_share(r.trajectory[-1], mix.means),
                           "Sinkhorn to target": ex.sinkhorn(r.trajectory[-1], x)} for k, r in runs.items()}).T
-with pd.option_context("display.float_format", "{:.5f}".format, "display.width", 140):
-    print(table.to_string())
+paperlib.show(table, "End of the flows", precision=5)
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+fig, axes = plt.subplots(1, 3, figsize=(9, 3.4))
 for k, r in runs.items():
     axes[0].semilogy(r.iterations, r.loss, label=k)
 axes[0].set(xlabel="iteration", ylabel="½MMD²", title="MMD along the flow")
@@ -98,8 +96,7 @@ st_table = pd.DataFrame({m: {"initial": c[0], "final": c[-1], "best": min(c)} fo
 
 # %%
 # NBVAL_CHECK_OUTPUT
-with pd.option_context("display.float_format", "{:.3e}".format):
-    print("validation 1/2 E(f - y)^2\n" + st_table.to_string())
+paperlib.show(st_table, "Student-teacher: validation ½ E(f - y)² (lower is better)", precision=4)
 
 # %% tags=["hide-input"]
 fig, ax = plt.subplots(figsize=(6, 4))

@@ -29,12 +29,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -49,7 +49,6 @@ from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-mmd-witness", globals())
 p = cfg.params
-cfg.params
 
 # %%
 g = torch.Generator().manual_seed(cfg.seed)
@@ -62,7 +61,7 @@ t = torch.linspace(-6, 6, 500, dtype=torch.float64)
 print(f"kernel exp(-(x-y)^2 / sigma), sigma = {sigma:.3f} (median heuristic on the far configuration)")
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
 values = {}
 for ax, (k, mu) in zip(axes, configs.items()):
     values[k] = ex.mmd(x, ys[k], sigma, device=cfg.device)
@@ -89,9 +88,8 @@ rows = [reported.compare(rep.loc[k, "MMD"], values[k], f"MMD {k}", "talk slide")
 rows.append(reported.compare(rep.loc["far", "MMD"] / rep.loc["near", "MMD"], values["far"] / values["near"],
                              "ratio far / near", "talk slide"))
 comparison = reported.comparison_table(rows)
-with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 140):
-    print(comparison.drop(columns="source").to_string())
-    print({k: round(v, 4) for k, v in exact.items()})
+paperlib.show(comparison.drop(columns="source"), "Talk slide beside this run", precision=3)
+paperlib.show(pd.Series(exact, name="population MMD").to_frame(), "Population MMD (closed form)")
 
 # %% [markdown]
 # ## Convergence of the estimator with the sample size
@@ -111,8 +109,7 @@ for m in p["sizes"]:
         errs.append(abs(ex.mmd(xm, ym, sigma, device=cfg.device) - exact["far"]))
     conv.append({"n": m, "mean |MMD - population|": float(np.mean(errs)), "sd": float(np.std(errs))})
 conv = pd.DataFrame(conv).set_index("n")
-with pd.option_context("display.float_format", "{:.4f}".format):
-    print(conv.to_string())
+paperlib.show(conv, "Error of the sample MMD against the sample size")
 
 # %% [markdown]
 # ## Claims (spec A.2)

@@ -39,12 +39,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -57,7 +57,6 @@ from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-realnvp", globals())
 p = cfg.params
-cfg.params
 
 # %%
 fit_args = {k: p[k] for k in ("layers", "hidden", "batch", "lr", "eval_every", "cd_steps", "cd_step_size",
@@ -71,8 +70,7 @@ summary = (runs.groupby(["dataset", "method"])[["test NLL", "base alone", "best 
 
 # %%
 # NBVAL_CHECK_OUTPUT
-with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 140):
-    print(summary.to_string())
+paperlib.show(summary, "Test NLL in nats (lower is better), mean ± sd over seeds", precision=3)
 
 # %% [markdown]
 # `base alone` is the RealNVP base of a GEBM evaluated without its energy; `best step` is the step that won
@@ -82,7 +80,7 @@ with pd.option_context("display.float_format", "{:.3f}".format, "display.width",
 rep = reported.load(cfg.item)
 print(f"Reported for scale (verified: {rep.verified}): {rep.source}")
 for key, t in rep.tables.items():
-    print(f"\n{rep.captions[key]}\n{t.to_string()}")
+    paperlib.show(t, rep.captions[key])
 column = {"redwine": "RedWine", "whitewine": "WhiteWine"}
 mean_nll = runs.groupby(["dataset", "method"])["test NLL"].mean()
 comparison = reported.comparison_table([
@@ -91,12 +89,12 @@ comparison = reported.comparison_table([
     + [reported.compare(rep.tables["uci_baselines"].loc["MVN", column[d]], mean_nll[(d, "MVN")], f"{d} MVN",
                         "tables/UCI.tex") for d in p["datasets"] if d in column])
 if len(comparison):
-    print(comparison.to_string())
+    paperlib.show(comparison, "Reported beside this run")
 else:
     print("\nNo dataset of this profile appears in the reported tables: nothing to compare cell by cell.")
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(len(p["datasets"]), 2, figsize=(12, 4 * len(p["datasets"])), squeeze=False)
+fig, axes = plt.subplots(len(p["datasets"]), 2, figsize=(9, 3.6 * len(p["datasets"])), squeeze=False)
 axes = axes.ravel()
 for i, name in enumerate(p["datasets"]):
     ax = axes[2 * i]
@@ -106,7 +104,7 @@ for i, name in enumerate(p["datasets"]):
     ax.set(title=f"{name}: validation NLL (seed {seeds[0]})", xlabel="step", ylabel="NLL (nats)")
     lo = min(min(v for _, v in curves[(name, m, seeds[0])]) for m in ex.DENSITY_METHODS)
     ax.set_ylim(lo - 0.5, lo + 6)
-    ax.legend(fontsize=8)
+    ax.legend()
     ax = axes[2 * i + 1]
     mean = summary.loc[name][("test NLL", "mean")]
     sd = summary.loc[name][("test NLL", "std")].fillna(0)

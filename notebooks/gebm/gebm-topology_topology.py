@@ -27,12 +27,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -46,7 +46,6 @@ from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-topology", globals())
 p = cfg.params
-cfg.params
 
 # %%
 g = torch.Generator().manual_seed(cfg.seed)
@@ -66,8 +65,7 @@ table = pd.DataFrame(rows).set_index("k")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-with pd.option_context("display.float_format", "{:.5f}".format):
-    print(table.to_string())
+paperlib.show(table, "Divergences along the sequence", precision=5)
 
 # %% tags=["hide-input"]
 fig, ax = plt.subplots(figsize=(6, 3.6))

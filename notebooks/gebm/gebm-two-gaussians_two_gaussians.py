@@ -27,12 +27,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -46,7 +46,6 @@ from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-two-gaussians", globals())
 p = cfg.params
-cfg.params
 
 # %%
 g = torch.Generator().manual_seed(cfg.seed)
@@ -64,11 +63,10 @@ table = pd.DataFrame(rows).set_index(["s", "lambda"])
 
 # %%
 # NBVAL_CHECK_OUTPUT
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 160):
-    print(table.to_string())
+paperlib.show(table, "KALE and the other divergences between the two Gaussians")
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, len(p["stds"]), figsize=(3.2 * len(p["stds"]), 3.4), sharey=False)
+fig, axes = plt.subplots(1, len(p["stds"]), figsize=(min(9, 3 * len(p["stds"])), 3.2), sharey=False)
 for ax, s in zip(np.atleast_1d(axes), p["stds"]):
     t = table.loc[s]
     ax.plot(t.index, t["KALE(P||Q)"], "o-", label="KALE(P‖Q)")
@@ -77,7 +75,7 @@ for ax, s in zip(np.atleast_1d(axes), p["stds"]):
     ax.axhline(t["KL(Q||P)"].iloc[0], color="C1", ls=":", label="KL(Q‖P)")
     ax.axhline(t["1/2 MMD^2"].iloc[0], color="k", ls="--", label="½MMD²")
     ax.set(xscale="log", yscale="symlog", xlabel="λ", title=f"Q = N(0, {s:g}²)")
-np.atleast_1d(axes)[0].legend(fontsize=7)
+np.atleast_1d(axes)[0].legend()
 fig.tight_layout()
 figures = save_figure(fig, cfg.item)
 
@@ -103,8 +101,7 @@ for s in p["stds"]:
                 rows.append(reported.compare(kt.loc[lk, col], table.loc[(s, lam), col], f"s={key} λ={lk} {col}",
                                              "spec A.7 [proto]"))
 comparison = reported.comparison_table(rows)
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 160):
-    print(comparison.drop(columns="source").to_string())
+paperlib.show(comparison.drop(columns="source"), "Spec prototype beside this run")
 
 # %% [markdown]
 # ## Claims (spec A.7)

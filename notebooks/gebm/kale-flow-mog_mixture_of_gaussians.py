@@ -29,12 +29,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -46,7 +46,6 @@ from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("kale-flow-mog", globals())
 p = cfg.params
-cfg.params
 
 # %%
 mix, x, y0 = ex.mog_square(p["n"], p["n"], seed=42)
@@ -58,7 +57,7 @@ lam_noise = sorted(p["lambdas"])[len(p["lambdas"]) // 2]
 runs[f"KALE λ={lam_noise:g} + noise"] = ex.cached_flow("kale", {**common, "lam": lam_noise, "noise": p["noise"]}, x, y0, device=cfg.device)
 runs["KL (ULA)"] = ex.cached_flow("ula", {"step": p["ula_step"], "steps": p["steps"], "snapshots": p["snapshots"],
                                              "seed": 42 + cfg.seed}, x, y0, score=mix.score, device=cfg.device)
-print({k: f"{r.seconds:.1f} s" for k, r in runs.items()})
+print("time per flow: " + ", ".join(f"{k} {r.seconds:.1f} s" for k, r in runs.items()))
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -68,25 +67,24 @@ dist = {ref: {k: np.array([ex.sinkhorn(r.trajectory[i], runs[ref].trajectory[i])
 summary = pd.DataFrame({f"mean Sinkhorn to {ref}": {k: v.mean() for k, v in d.items()} for ref, d in dist.items()})
 summary["final KALE (own lambda)"] = {k: r.loss[-1] for k, r in runs.items() if k.startswith("KALE")}
 summary["final Sinkhorn to target"] = {k: ex.sinkhorn(r.trajectory[-1], x) for k, r in runs.items() if k.startswith("KALE")}
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 160):
-    print(summary.to_string())
+paperlib.show(summary, "End of the flows")
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 3, figsize=(16, 4))
+fig, axes = plt.subplots(1, 3, figsize=(9, 3.4))
 for ax, (ref, d) in zip(axes[:2], dist.items()):
     for k, v in d.items():
         ax.plot(its, v, label=k)
     ax.set(xlabel="iteration", ylabel="Sinkhorn divergence", title=f"distance to the {ref} trajectory")
-    ax.legend(fontsize=8)
+    ax.legend()
 for k in (f"KALE λ={lam_noise:g}", f"KALE λ={lam_noise:g} + noise"):
     axes[2].semilogy(its, runs[k].loss, label=k)
 axes[2].set(xlabel="iteration", title=f"KALE(λ={lam_noise:g}) along the flow")
-axes[2].legend(fontsize=8)
+axes[2].legend()
 fig.tight_layout()
 figures = save_figure(fig, cfg.item)
 
 # %% tags=["hide-input"]
-fig2, axes = plt.subplots(1, len(runs), figsize=(3 * len(runs), 3.2), sharex=True, sharey=True)
+fig2, axes = plt.subplots(1, len(runs), figsize=(min(9, 2.25 * len(runs)), 2.6), sharex=True, sharey=True)
 for ax, (k, r) in zip(axes, runs.items()):
     ax.scatter(x[:, 0], x[:, 1], s=4, color="red", alpha=0.4)
     ax.scatter(r.trajectory[-1][:, 0], r.trajectory[-1][:, 1], s=4, color="blue")

@@ -28,12 +28,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -44,7 +44,6 @@ from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("kale-flow-rings", globals())
 p = cfg.params
-cfg.params
 
 # %%
 x, y0, centres = ex.three_rings(p["per_ring"], 3 * p["per_ring"], seed=42)
@@ -58,12 +57,11 @@ runs = {"KALE": ex.cached_flow("kale", {**common, "lam": p["lam_kale"], "lr": p[
 rows = [{"flow": k, "iteration": int(it), **ex.ring_readout(r.trajectory[i], x, p["radius_hit"])} for k, r in runs.items()
         for i, it in enumerate(r.iterations)]
 table = pd.DataFrame(rows).set_index(["flow", "iteration"])
-with pd.option_context("display.float_format", "{:.3f}".format):
-    print(table.to_string())
+paperlib.show(table, "Read-outs along the flows", precision=3)
 
 # %% tags=["hide-input"]
 show = sorted({0, 1, len(runs["KALE"].iterations) // 3, len(runs["KALE"].iterations) - 1})
-fig, axes = plt.subplots(2, len(show), figsize=(3.6 * len(show), 6), sharex=True, sharey=True)
+fig, axes = plt.subplots(2, len(show), figsize=(min(9, 2.25 * len(show)), 4.8), sharex=True, sharey=True)
 for row, (k, r) in enumerate(runs.items()):
     for col, i in enumerate(show):
         ax = axes[row, col]

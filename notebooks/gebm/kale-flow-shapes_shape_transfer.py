@@ -28,12 +28,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -44,7 +44,6 @@ from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("kale-flow-shapes", globals())
 p = cfg.params
-cfg.params
 
 # %%
 heart, spiral = ex.heart_and_spiral(p["n"], seed=42)
@@ -58,12 +57,11 @@ rows = [{"flow": k, "iteration": int(it), "Sinkhorn to spiral": ex.sinkhorn(r.tr
          "spiral points reached": float((ex.nearest_distance(spiral, r.trajectory[i]) < p["radius_hit"]).double().mean())}
         for k, r in runs.items() for i, it in enumerate(r.iterations)]
 table = pd.DataFrame(rows).set_index(["flow", "iteration"])
-with pd.option_context("display.float_format", "{:.4f}".format):
-    print(table.to_string())
+paperlib.show(table, "Read-outs along the flows")
 
 # %% tags=["hide-input"]
 n_snap = len(runs["KALE"].iterations)
-fig, axes = plt.subplots(2, n_snap, figsize=(3 * n_snap, 6), sharex=True, sharey=True)
+fig, axes = plt.subplots(2, n_snap, figsize=(min(9, 1.8 * n_snap), 4), sharex=True, sharey=True)
 for row, (k, r) in enumerate(runs.items()):
     for i in range(n_snap):
         ax = axes[row, i]

@@ -28,12 +28,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -45,7 +45,6 @@ from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("sb-c3", globals())
-cfg.params
 
 # %% [markdown]
 # ## Runs
@@ -73,18 +72,27 @@ for beta in cfg.betas:
     fixed_points[beta] = np.linalg.lstsq(np.eye(M.shape[0]) - M, cvec, rcond=None)[0]
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(9, 4.4), sharey=True)
 t = np.arange(cfg.steps + 1)
+YLIM = (1e-32, 1e30)
+
+
+def visible(v):
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        return np.where(np.isfinite(v) & (v >= YLIM[0]) & (v <= YLIM[1]), v, np.nan)
+
+
 for k, beta in enumerate(cfg.betas):
     for ax, mode in zip(axes, ("alternating", "simultaneous")):
-        e = np.where(np.isfinite(runs[beta, mode]), runs[beta, mode], np.nan)
-        ax.semilogy(t, np.maximum(e, 1e-300), color=f"C{k}", label=rf"$\beta={beta:g}$ ($\rho$={rho[beta, mode]:.4f})")
+        e = runs[beta, mode]
+        # only what the axis shows (1e-32 .. 1e30): a diverging run's 1e300 would overflow the log axis's margins
+        ax.semilogy(t, visible(e), color=f"C{k}", label=rf"$\beta={beta:g}$ ($\rho$={rho[beta, mode]:.4f})")
         if mode == "alternating" and rho[beta, mode] < 1:
-            ax.semilogy(t, e[0] * rho[beta, mode] ** (2 * t), color=f"C{k}", ls=":", lw=1,
+            ax.semilogy(t, visible(e[0] * rho[beta, mode] ** (2 * t)), color=f"C{k}", ls=":", lw=1,
                         label=rf"spectral bound $e_0\rho^{{2t}}$, $\beta={beta:g}$")
 for ax, mode in zip(axes, ("alternating", "simultaneous")):
-    ax.set(title=f"{mode} GD", xlabel="step", ylim=(1e-32, 1e30))
-    ax.legend(fontsize=7)
+    ax.set(title=f"{mode} GD", xlabel="step", ylim=YLIM)
+    ax.legend()
 axes[0].set_ylabel("error")
 fig.tight_layout()
 figures = save_figure(fig, cfg.item)
@@ -93,9 +101,8 @@ figures = save_figure(fig, cfg.item)
 # NBVAL_CHECK_OUTPUT
 table = pd.DataFrame({f"beta={b:g}, {m}": {"rho": rho[b, m], "final error": runs[b, m][-1]}
                       for b in cfg.betas for m in ("alternating", "simultaneous")}).T
-print(f"sigma_max={sv.max():.4f} sigma_min={sv.min():.4f} eta={eta:.4f} steps={cfg.steps}")
-with pd.option_context("display.float_format", "{:.6g}".format):
-    print(table.to_string())
+paperlib.show(table, f"sigma_max={sv.max():.4f}, sigma_min={sv.min():.4f}, eta={eta:.4f}, {cfg.steps} steps",
+              precision=6)
 
 # %% [markdown]
 # ## Reported beside reproduced
@@ -114,9 +121,8 @@ for label, r in ref.tables["final_error"].iterrows():
         rows.append(reported.compare(r["error"], runs[beta, "alternating"][-1], f"final error, {label}", ref.kind))
 comparison = reported.comparison_table(rows)
 note = "" if cfg.steps == 20000 and cfg.start_scale == 0 else " (this profile's steps/start differ from the spec's check)"
-print("spec reference: 20,000 steps from the origin" + note)
-with pd.option_context("display.float_format", "{:.6g}".format, "display.width", 120):
-    print(comparison.drop(columns="source").to_string())
+paperlib.show(comparison.drop(columns="source"), "Spec reference: 20,000 steps from the origin" + note,
+              precision=6)
 
 # %% [markdown]
 # ## Claim (spec A.6, claim 5), checked from the runs

@@ -27,12 +27,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import paperlib
 from paperlib.experiments import stein_bridging as ex
 from paperlib.plotting.diagrams import framework_diagram
@@ -48,8 +48,9 @@ figures = save_figure(fig, cfg.item)
 # $\mathcal D_1$: Wasserstein-1 (Joint-W) or Jensen-Shannon (Joint-JS); $\mathcal D_2$: Stein discrepancy
 # $\mathbb S(Q,p_\phi)=\sup_f\mathbb E_Q[\mathcal A_{p_\phi}f]$, which needs only the score of $p_\phi$.
 
-# %%
+# %% tags=["remove-cell"]
 # NBVAL_CHECK_OUTPUT
+# the terms as text, for nbval (the figure above shows them; this cell is not rendered in the book)
 for p in ex.STEIN_BRIDGING.problems:
     for t in p.terms:
         print(f"{t.first} <-> {t.second}: {t.latex()}  [{t.critic}]")

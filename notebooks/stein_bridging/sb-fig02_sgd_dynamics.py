@@ -30,12 +30,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -47,7 +47,6 @@ from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import colour, save_figure
 
 cfg = paperlib.setup("sb-fig02", globals())
-cfg.params
 
 # %% [markdown]
 # ## Trajectories
@@ -76,7 +75,9 @@ sb_game = ex.dyn.linear_system(lam1=cfg.sb_lambdas[0], lam2=cfg.sb_lambdas[1])
 rho_eta = np.array([ex.dyn.spectral_radius(sb_game.update_map(e)[0]) for e in etas])
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+fig, axes = plt.subplots(2, 2, figsize=(9, 7.6))
+axes = axes.ravel()
+axes[3].axis("off")
 for m in ex.dyn.FIG2_METHODS:
     tr = traj[m]
     # keep each path until it first leaves the window (ER does within a few hundred steps)
@@ -85,14 +86,14 @@ for m in ex.dyn.FIG2_METHODS:
     axes[1].semilogy(np.maximum(N[m], 1e-300), color=colour(m), label=m)
 axes[0].plot([1], [0], "k*", ms=12, label="optimum")
 axes[0].set(xlabel=r"$\theta$", ylabel=r"$\psi$", title=r"(a) trajectories in the $(\theta,\psi)$ plane")
-axes[0].legend(fontsize=8)
-axes[1].set(xlabel="step $t$", ylabel="$N_t$", title="(a) distance to the optimum", ylim=(1e-32, 1e12))
+axes[0].legend()
+axes[1].set(xlabel="step $t$", ylabel="$N_t$", title="(a, cont.) distance to the optimum", ylim=(1e-32, 1e12))
 for k, p in enumerate(pairs):
     axes[2].semilogy(np.maximum(N_b[p], 1e-300), color=f"C{k}",
                      label=rf"$\lambda_1={p[0]:g},\lambda_2={p[1]:g}$ ($\rho$={rho_b[p]:.4f})")
 axes[2].set(xlabel="step $t$", ylabel="$N_t$", title=r"(b) Stein Bridging under $(\lambda_1,\lambda_2)$",
             ylim=(1e-32, 1e2))
-axes[2].legend(fontsize=7)
+axes[2].legend(loc="upper left", bbox_to_anchor=(1.05, 1))
 fig.tight_layout()
 figures = save_figure(fig, cfg.item)
 
@@ -111,10 +112,9 @@ summary = pd.DataFrame({
             games[m].update_map(eta)[0][slice(None) if m == "Stein Bridging" else slice(0, 2),
                                         slice(None) if m == "Stein Bridging" else slice(0, 2)])}
     for m in ex.dyn.FIG2_METHODS}).T
-with pd.option_context("display.float_format", "{:.6g}".format):
-    print(summary.to_string())
-    print("\nSB under (lambda1, lambda2):")
-    print(pd.DataFrame({"rho": rho_b, "N_T": {p: N_b[p][-1] for p in pairs}}).to_string())
+paperlib.show(summary, "End points, distance N_T and spectral radius rho per method", precision=6)
+paperlib.show(pd.DataFrame({"rho": rho_b, "N_T": {p: N_b[p][-1] for p in pairs}}),
+              "Stein Bridging under (lambda1, lambda2)", precision=6)
 
 # %% [markdown]
 # ## Reported beside reproduced
@@ -139,8 +139,7 @@ for label, r in ref.tables["spectral_radius"].iterrows():
 rows.append(reported.compare(ref.tables["wgan_orbit"].loc["WGAN", "max_abs_psi"],
                              np.abs(traj["WGAN"][:, 0]).max(), "WGAN: max |psi|", ref.kind))
 comparison = reported.comparison_table(rows)
-with pd.option_context("display.float_format", "{:.6g}".format, "display.width", 120):
-    print(comparison.drop(columns="source").to_string())
+paperlib.show(comparison.drop(columns="source"), "Spec reference beside this run", precision=6)
 
 # %% [markdown]
 # ## Claims (spec A.6, claims 1-4), checked from the computed trajectories

@@ -29,12 +29,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -44,7 +44,6 @@ from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import colour, save_figure, scatter_samples
 
 cfg = paperlib.setup("sb-fig03", globals())
-cfg.params
 
 # %% [markdown]
 # ## The runs (shared with Fig. 4, Fig. 5 and Table 5; trained once, then read from the cache)
@@ -54,13 +53,15 @@ results = ex.suites(cfg.params, seed=cfg.seed, device=cfg.device)
 PANELS = ["GAN", "WGAN-GP", "DGM", "Joint-JS", "Joint-W"]
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(2, 6, figsize=(18, 6.4))
+# two rows of three panels per dataset (a strip of six would be unreadable at the book's width)
+fig, axes = plt.subplots(4, 3, figsize=(9, 12.4))
+axes = axes.reshape(2, 6)
 for row, (d, label) in enumerate(ex.DATASETS.items()):
     ds, r = ex.toy.dataset(d), results[d]
-    scatter_samples(axes[row, 0], ds.data, ds.canvas, f"(a) {label}: data", "k")
+    scatter_samples(axes[row, 0], ds.data, ds.canvas, f"({'abcdefghijkl'[6 * row]}) {label}: data", "k")
     for col, m in enumerate(PANELS, start=1):
         i = r["members"].index((m, cfg.seed))  # the first seed's run
-        scatter_samples(axes[row, col], r["samples"][i], ds.canvas, f"({'abcdef'[col]}) {m}", colour(m))
+        scatter_samples(axes[row, col], r["samples"][i], ds.canvas, f"({'abcdefghijkl'[6 * row + col]}) {m}", colour(m))
 fig.tight_layout()
 figures = save_figure(fig, cfg.item)
 
@@ -72,8 +73,7 @@ figures = save_figure(fig, cfg.item)
 df = ex.suites_frame(results)
 shown = df[(df.seed == cfg.seed) & df.method.isin(PANELS) & df.metric.isin(["mmd", "hsr"])]
 table = shown.pivot_table(index="method", columns=["dataset", "metric"], values="final").reindex(PANELS)
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 140):
-    print(table.to_string())
+paperlib.show(table, f"MMD (lower is better) and HSR (higher is better), seed {cfg.seed}")
 
 # %% [markdown]
 # ## Claims (spec A.6, claim 6, the Fig. 3 reading), checked from all seeds

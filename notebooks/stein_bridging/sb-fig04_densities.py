@@ -35,12 +35,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -51,7 +51,6 @@ from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import density_image, save_figure
 
 cfg = paperlib.setup("sb-fig04", globals())
-cfg.params
 
 # %% [markdown]
 # ## The runs (shared with Fig. 3, Fig. 5 and Table 5)
@@ -61,15 +60,17 @@ results = ex.suites(cfg.params, seed=cfg.seed, device=cfg.device)
 PANELS = ["DEM", "EGAN", "DGM", "Joint-JS", "Joint-W"]
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(2, 6, figsize=(18, 6.4))
+# two rows of three panels per dataset (a strip of six would be unreadable at the book's width)
+fig, axes = plt.subplots(4, 3, figsize=(9, 12.4))
+axes = axes.reshape(2, 6)
 for row, (d, label) in enumerate(ex.DATASETS.items()):
     ds, r = ex.toy.dataset(d), results[d]
     size = r["log_density"].shape[-1]
-    density_image(axes[row, 0], ds.true_density_mesh(size), ds.canvas, f"(a) {label}: true density")
+    density_image(axes[row, 0], ds.true_density_mesh(size), ds.canvas, f"({'abcdefghijkl'[6 * row]}) {label}: true density")
     for col, est in enumerate(PANELS, start=1):
         i = r["members"].index((ex.ESTIMATORS[est], cfg.seed))
-        logq = r["log_density"][i].double()
-        density_image(axes[row, col], np.exp(logq - logq.max()), ds.canvas, f"({'abcdef'[col]}) {est}")
+        logq = r["log_density"][i].double().numpy()
+        density_image(axes[row, col], np.exp(logq - logq.max()), ds.canvas, f"({'abcdefghijkl'[6 * row + col]}) {est}")
 fig.tight_layout()
 figures = save_figure(fig, cfg.item)
 
@@ -88,10 +89,11 @@ split = {(m, s): ex.spiral_split(results["two_spiral"], ex.ESTIMATORS[m], s)
          for m in PANELS for s in sorted(est.seed.unique())}
 split_mean = pd.Series({m: np.mean([v for (mm, _), v in split.items() if mm == m])
                         for m in PANELS}, name="smaller spiral's share")
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 160):
-    print(shown.reindex(PANELS).to_string())
-    print("\nTwo-Spiral: share of near-data mass on the less-covered spiral (mean over seeds; 0.5 = balanced)")
-    print(split_mean.to_string())
+for d, label in ex.DATASETS.items():
+    paperlib.show(shown.reindex(PANELS)[d], f"{label}, seed {cfg.seed}: KL, JS (lower is better), AUC, coverage "
+                  "(higher is better)")
+paperlib.show(split_mean.to_frame(), "Two-Spiral: share of near-data mass on the less-covered spiral "
+              "(mean over seeds; 0.5 = balanced)")
 
 # %% [markdown]
 # ## Claims (spec A.6, claim 7, the Fig. 4 reading), checked from all seeds

@@ -31,12 +31,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -47,7 +47,6 @@ from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import colour, save_figure
 
 cfg = paperlib.setup("sb-fig05", globals())
-cfg.params
 
 # %% [markdown]
 # ## The runs (shared with Figs. 3-4 and Table 5)
@@ -58,7 +57,7 @@ GROUPS = {"Wasserstein": ["WGAN-GP", "WGAN-GP+LR", "WGAN-GP+ER", "WGAN-GP+VA", "
           "Jensen-Shannon": ["GAN", "GAN+LR", "GAN+ER", "GAN+VA", "Joint-JS"]}
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(2, 2, figsize=(13, 8), sharex="row")
+fig, axes = plt.subplots(2, 2, figsize=(9, 7), sharex="row")
 for row, (d, label) in enumerate(ex.DATASETS.items()):
     r = results[d]
     its, mmd = r["iteration"], r["history"]["mmd"]
@@ -71,8 +70,8 @@ for row, (d, label) in enumerate(ex.DATASETS.items()):
                     label=f"{m} ({len(idx)} seed{'s' * (len(idx) > 1)})")
             if len(idx) > 1:
                 ax.fill_between(its, mmd[:, idx].min(1), mmd[:, idx].max(1), color=colour(m), alpha=0.15)
-        ax.set(yscale="log", xlabel="iteration", ylabel="MMD", title=f"({'ab'[row]}) {label}: {group} family")
-        ax.legend(fontsize=8)
+        ax.set(yscale="log", xlabel="iteration", ylabel="MMD", title=f"({'abcd'[2 * row + col]}) {label}: {group}")
+        ax.legend()
 fig.tight_layout()
 figures = save_figure(fig, cfg.item)
 
@@ -89,8 +88,8 @@ for d in ex.DATASETS:
         rows.append({"dataset": d, "method": m, "seed": s, "metric": "fluctuation", "final": fl[i]})
 fluct = pd.DataFrame(rows)
 table = fluct.groupby(["method", "dataset"])["final"].mean().unstack("dataset")
-with pd.option_context("display.float_format", "{:.2e}".format):
-    print(table.reindex([m for g in GROUPS.values() for m in g]).to_string())
+paperlib.show(table.reindex([m for g in GROUPS.values() for m in g]),
+              "Fluctuation of the MMD curve, second half of training (lower is steadier; mean over seeds)", precision=3)
 
 # %% [markdown]
 # ## Claim (spec A.6, claim 10), checked from the logged curves

@@ -37,12 +37,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -53,7 +53,6 @@ from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import colour, save_figure
 
 cfg = paperlib.setup("sb-fig07", globals())
-cfg.params
 
 # %%
 seeds = list(range(cfg.seed, cfg.seed + cfg.n_seeds))
@@ -68,13 +67,14 @@ starts = [int(round(f * T)) for f in cfg.warmup_fractions]
 warm, _ = ex.variant_panel("two_circle", cfg.params, seeds, starts, "bridge_start", ["Joint-W"], device=cfg.device)
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 4, figsize=(19, 4.2))
+fig, axes = plt.subplots(2, 2, figsize=(9, 7.6))
+axes = axes.ravel()
 for m in PAIR:
     g = noisy[noisy.method == m].groupby("noise_ratio")
     axes[0].plot(g.hsr.mean().index, g.hsr.mean(), "o-", color=colour(m), label=m)
     axes[1].plot(g.mmd.mean().index, g.mmd.mean(), "o-", color=colour(m), label=m)
-axes[0].set(xlabel="contamination ratio $r$", ylabel="HSR (clean data) ↑", title="(a) Two-Circle + outliers")
-axes[1].set(xlabel="contamination ratio $r$", ylabel="MMD to the clean data ↓", title="(a) Two-Circle + outliers")
+axes[0].set(xlabel="contamination ratio $r$", ylabel="HSR (clean data) ↑", title="(a) Two-Circle + outliers: HSR")
+axes[1].set(xlabel="contamination ratio $r$", ylabel="MMD to the clean data ↓", title="(a, cont.) outliers: MMD")
 for m in ["DEM", "Joint-W"]:
     g = few[few.method == m].groupby("n").auc.mean()
     axes[2].plot(g.index, g, "o-", color=colour(m), label=m)
@@ -84,7 +84,7 @@ axes[3].plot(g.hsr.mean().index, g.hsr.mean(), "o-", color=colour("Joint-W"), la
 ax2 = axes[3].twinx()
 ax2.plot(g.mmd.mean().index, g.mmd.mean(), "s--", color="0.4", label="MMD ↓")
 axes[3].set(xlabel="iterations before the bridge is switched on", ylabel="HSR ↑",
-            title="(c) warm-up (Two-Circle toy)")
+            title="(c) warm-up (Two-Circle)")
 ax2.set_ylabel("MMD ↓")
 ax2.grid(False)
 for ax in axes[:3]:
@@ -97,10 +97,11 @@ figures = save_figure(fig, cfg.item)
 
 # %%
 # NBVAL_CHECK_OUTPUT
-with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 140):
-    print("(a)\n" + noisy.groupby(["noise_ratio", "method"])[["hsr", "mmd"]].mean().unstack("method").to_string())
-    print("\n(b)\n" + few.groupby(["n", "method"])["auc"].mean().unstack("method").to_string())
-    print("\n(c)\n" + warm.groupby("bridge_start")[["hsr", "mmd"]].mean().to_string())
+for metric in ("hsr", "mmd"):
+    paperlib.show(noisy.groupby(["noise_ratio", "method"])[metric].mean().unstack("method"),
+                  f"(a) {metric.upper()} against the noise ratio")
+paperlib.show(few.groupby(["n", "method"])["auc"].mean().unstack("method"), "(b) AUC against the number of samples")
+paperlib.show(warm.groupby("bridge_start")[["hsr", "mmd"]].mean(), "(c) HSR and MMD against the bridge start")
 
 # %% [markdown]
 # ## Claims (spec A.6, claims 12-14), checked from the runs

@@ -27,12 +27,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import pandas as pd
 from IPython.display import Markdown
 
@@ -50,8 +50,9 @@ Markdown("\n".join(rows))
 # Stein Bridging is the only row that couples the generator and the energy model directly
 # ($\lambda_2$ term): removing it ($\lambda_2=0$) leaves a GAN and an energy model trained side by side.
 
-# %%
+# %% tags=["remove-cell"]
 # NBVAL_CHECK_OUTPUT
+# the objectives as text, for nbval (the table above renders them; this cell is not shown in the book)
 for o in ex.TABLE1:
     print(f"{o.model:22s} {o.latex()}")
 

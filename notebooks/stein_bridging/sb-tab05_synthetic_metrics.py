@@ -32,12 +32,12 @@ _REPO = "https://github.com/ebm-gan-companion/paper-companion"
 if importlib.util.find_spec("paperlib") is None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", f"paperlib @ git+{_REPO}"])
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "remove-cell"]
 profile: str = "cpu"
 seed: int = 0
 device: str = "auto"
 
-# %%
+# %% tags=["remove-input"]
 import pandas as pd
 
 import paperlib
@@ -46,7 +46,6 @@ from paperlib.core import reported
 from paperlib.core.claims import Claim, check_claims, verdict_table
 
 cfg = paperlib.setup("sb-tab05", globals())
-cfg.params
 
 # %% [markdown]
 # ## The runs
@@ -59,7 +58,7 @@ cfg.params
 results = ex.suites(cfg.params, seed=cfg.seed, device=cfg.device)
 df = ex.suites_frame(results)
 gen, est = ex.generator_rows(df), ex.estimator_rows(df)
-print({d: f"{r['seconds'] / 60:.1f} min of training" for d, r in results.items()})
+print(", ".join(f"{ex.DATASETS[d]}: {r['seconds'] / 60:.1f} min of training" for d, r in results.items()))
 
 # %% [markdown]
 # ## Generators: MMD ↓ and HSR ↑ (mean ± sd over seeds, number of seeds in brackets)
@@ -68,10 +67,10 @@ print({d: f"{r['seconds'] / 60:.1f} min of training" for d, r in results.items()
 # reading is the second table.
 
 # %%
-with pd.option_context("display.width", 160, "display.max_columns", 20):
-    print(ex.mean_sd(gen, "final", ex.GENERATOR_ORDER).to_string())
-    print("\nbest so far (the released code's log):")
-    print(ex.mean_sd(gen, "best", ex.GENERATOR_ORDER).to_string())
+for value, when in (("final", "after the last iteration"), ("best", "best so far (the released code's log)")):
+    table = ex.mean_sd(gen, value, ex.GENERATOR_ORDER)
+    for d, label in ex.DATASETS.items():
+        paperlib.show(table[d], f"{label}: MMD ↓ and HSR ↑, {when}")
 
 # %% [markdown]
 # ## Density estimators: KL ↓, JS ↓, AUC ↑, coverage ↑
@@ -82,8 +81,9 @@ with pd.option_context("display.width", 160, "display.max_columns", 20):
 # the AUC, a ranking, does not depend on the energy's range.
 
 # %%
-with pd.option_context("display.width", 200, "display.max_columns", 20):
-    print(ex.mean_sd(est, "final", ex.ESTIMATOR_ORDER).to_string())
+table = ex.mean_sd(est, "final", ex.ESTIMATOR_ORDER)
+for d, label in ex.DATASETS.items():
+    paperlib.show(table[d], f"{label}: KL ↓, JS ↓, AUC ↑, coverage ↑")
 
 # %% [markdown]
 # ## Reference numbers
@@ -93,8 +93,7 @@ with pd.option_context("display.width", 200, "display.max_columns", 20):
 
 # %%
 ref = reported.load("sb-tab05")
-print(ref.source)
-ref.tables["trial_two_circle"]
+paperlib.show(ref.tables["trial_two_circle"], ref.source)
 
 # %% [markdown]
 # ## Claims (spec A.6, claims 6 and 7), checked from the runs above

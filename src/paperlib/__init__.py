@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 from paperlib.core.catalogue import Item, catalogue, item  # noqa: E402
 from paperlib.core.claims import Claim, ClaimResult, check_claims  # noqa: E402
 from paperlib.core.profiles import Config, ProfileError, resolve  # noqa: E402
+from paperlib.core.page import show  # noqa: E402
 from paperlib.core.record import record  # noqa: E402
 from paperlib.core.runtime import setup_run  # noqa: E402
 
@@ -27,5 +28,5 @@ def setup(item_id: str, namespace=None, **overrides) -> Config:
 
 __all__ = [
     "__version__", "Item", "catalogue", "item", "Claim", "ClaimResult", "check_claims",
-    "Config", "ProfileError", "resolve", "record", "setup",
+    "Config", "ProfileError", "resolve", "record", "setup", "show",
 ]

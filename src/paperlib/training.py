@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import sys
 import time
 from pathlib import Path
 from typing import Any, Protocol
@@ -113,6 +114,12 @@ def save_checkpoint(path: Path, trainer, history: dict) -> None:
                          "structure": _module_structure(trainer)})
 
 
+def _in_notebook() -> bool:
+    shell = sys.modules.get("IPython")
+    ip = shell.get_ipython() if shell is not None else None
+    return ip is not None and "ipykernel" in sys.modules
+
+
 def fit(trainer, iterations: int, eval_every: int, checkpoint: str | Path | None = None,
         checkpoint_every: int = 1000, progress: bool = True, stop_after: int | None = None,
         keep_best: str | None = None, restore_best: bool = True) -> dict:
@@ -138,9 +145,11 @@ def fit(trainer, iterations: int, eval_every: int, checkpoint: str | Path | None
     if keep_best and history.get("best") is not None:
         best_state = history["best"]["state"]
     t0 = time.perf_counter() - history["seconds"]
-    # disable=None: a bar on a terminal, none in a notebook kernel or a log file (no TTY)
-    bar = tqdm(total=iterations, initial=trainer.iteration, disable=None if progress else True, mininterval=5,
-               desc=trainer.name, leave=False)
+    # a compact bar on a terminal and in a notebook page (on stdout: stderr is for warnings), none in a log
+    # file or a test; the executor keeps a page's bar at its final state (build.execute.tidy_notebook)
+    show = progress and (sys.stdout.isatty() or _in_notebook())
+    bar = tqdm(total=iterations, initial=trainer.iteration, disable=not show, mininterval=5, file=sys.stdout,
+               desc=trainer.name, leave=_in_notebook(), ncols=88)
     try:
         while trainer.iteration < iterations:
             losses = trainer.step()

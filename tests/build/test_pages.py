@@ -1,6 +1,8 @@
 """Every page executed with profile=smoke; nbval on the executed pages; a -W smoke book."""
+import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -57,3 +59,64 @@ def test_smoke_book_builds_with_warnings_as_errors(smoke_run, smoke_dirs):
     for it in IMPLEMENTED:
         page = (html / it.chapter / f"{it.stem}.html").read_text()
         assert "colab.research.google.com/github/" in page and f"notebooks/{it.chapter}/{it.stem}.ipynb" in page
+
+
+MACHINE_PATH = re.compile(r"(/work/|/home/|/tmp/|/root/|/usr/|site-packages|\.venv)")
+NOISE = re.compile(r"(Warning|Traceback|Error:|DEPRECAT)")
+
+
+def _outputs(nb: dict):
+    """(cell index, cell tags, output, its text) for every output of a notebook."""
+    for i, cell in enumerate(nb["cells"]):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            text = out.get("text") or data.get("text/plain", "") or ""
+            text = "".join(text) if isinstance(text, list) else text
+            html = data.get("text/html", "")
+            yield i, cell["metadata"].get("tags", []), out, text + ("".join(html) if isinstance(html, list) else html)
+
+
+def test_executed_pages_have_clean_outputs(smoke_run, smoke_dirs):
+    """No warning, traceback, stderr stream, machine path or cut ("...") table cell in any executed page."""
+    problems = []
+    for it in IMPLEMENTED:
+        nb = json.loads((smoke_dirs["book"] / it.chapter / f"{it.stem}.ipynb").read_text())
+        for i, _tags, out, text in _outputs(nb):
+            if out.get("name") == "stderr":
+                problems.append(f"{it.id} cell {i}: stderr output {text[:120]!r}")
+            for pattern, what in ((NOISE, "noise"), (MACHINE_PATH, "a machine path")):
+                m = pattern.search(text)
+                if m:
+                    problems.append(f"{it.id} cell {i}: {what} {text[max(0, m.start() - 60):m.end() + 60]!r}")
+            if re.search(r"\.\.\.</td>|…</td>", text):
+                problems.append(f"{it.id} cell {i}: a table cell is cut")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_page_opens_with_its_final_header_box_and_hides_its_setup(smoke_run, smoke_dirs):
+    for it in IMPLEMENTED:
+        nb = json.loads((smoke_dirs["book"] / it.chapter / f"{it.stem}.ipynb").read_text())
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        tags = [c["metadata"].get("tags", []) for c in code]
+        assert "remove-cell" in tags[0], f"{it.id}: the install cell is shown"
+        for c, t in zip(code, tags):
+            if "parameters" in t or "injected-parameters" in t:
+                assert "remove-cell" in t, f"{it.id}: a parameters cell is shown"
+        shown = [c for c, t in zip(code, tags) if "remove-cell" not in t and c.get("outputs")]
+        first = shown[0]
+        assert "remove-input" in first["metadata"]["tags"], f"{it.id}: the setup code is shown"
+        box = "".join(first["outputs"][0]["data"]["text/html"])
+        assert "paperlib-header" in box and ">running<" not in box, f"{it.id}: no final header box"
+        rec = json.loads((smoke_dirs["results"] / f"{it.stem}.json").read_text())
+        assert f">{rec['status']}<" in box and "Smoke run" in box and "wall time" in box
+        assert (f"Stand-in data: {html.escape(it.stand_in)}" in box) == bool(it.stand_in)
+
+
+def test_every_saved_figure_is_readable_at_the_book_width(smoke_run, smoke_dirs):
+    """Size, aspect and font sizes of every SVG a smoke page saved, at the size the book renders it."""
+    from paperlib.plotting import legibility, legibility_problems
+
+    svgs = sorted(smoke_dirs["results"].glob("*.svg"))
+    assert len(svgs) >= len([i for i in IMPLEMENTED if i.tier != "table"]) // 2
+    problems = [f"{p.name}: {msg}" for p in svgs for msg in legibility_problems(legibility(p.read_text()))]
+    assert not problems, "\n".join(problems)

@@ -1,7 +1,8 @@
-"""``paperlib`` command line: list, run, book, scorecard, toc, sync."""
+"""``paperlib`` command line: list, run, book, scorecard, report, toc, sync."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -74,7 +75,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_book(args) -> int:
-    from paperlib.build.book import build, write_scorecard, write_toc
+    from paperlib.build.book import build, write_report, write_scorecard, write_toc
     from paperlib.build.execute import is_stale
 
     write_toc()
@@ -85,10 +86,12 @@ def cmd_book(args) -> int:
     print(f"{len(ids)} pages, {len(stale)} to execute with profile={args.profile} seed={args.seed}")
     rc = _run(stale, args) if stale else 0
     write_scorecard()
+    write_report()
     if rc:
         print("some pages failed; the book is not built", file=sys.stderr)
         return rc
     if not args.no_build:
+        print("building the HTML (jupyter-book, warnings are errors) ...", flush=True)
         build()
         print(f"book: {paths.book_dir() / '_build' / 'html' / 'index.html'}")
     return 0
@@ -98,6 +101,13 @@ def cmd_scorecard(args) -> int:
     from paperlib.build.book import write_scorecard
 
     print(write_scorecard())
+    return 0
+
+
+def cmd_report(args) -> int:
+    from paperlib.build.book import write_report
+
+    print(write_report())
     return 0
 
 
@@ -147,7 +157,8 @@ def parser() -> argparse.ArgumentParser:
         s.add_argument("--profile", default=DEFAULT_PROFILE, help=f"one of {', '.join(profile_names())}")
         s.add_argument("--seed", type=int, default=0)
         s.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N, mps")
-        s.add_argument("--jobs", type=int, default=1, help="notebooks executed in parallel")
+        s.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                       help="notebooks executed in parallel (default: every core, here %(default)s)")
         s.add_argument("--param", action="append", metavar="KEY=VALUE", help="override an item parameter")
         s.add_argument("--timeout", type=float, default=None,
                        help="whole-page time limit in seconds (default: the profile's page_timeout)")
@@ -167,6 +178,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_book)
 
     sub.add_parser("scorecard", help="write book/scorecard.md").set_defaults(func=cmd_scorecard)
+    sub.add_parser("report", help="write book/report.md (the execution report)").set_defaults(func=cmd_report)
     s = sub.add_parser("toc", help="write (or --check) book/_toc.yml from the catalogue")
     s.add_argument("--check", action="store_true")
     s.set_defaults(func=cmd_toc)

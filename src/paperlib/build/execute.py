@@ -73,6 +73,27 @@ def notebook_errors(nb_path: Path) -> list[str]:
     return errors
 
 
+def _as_terminal(text: str) -> str:
+    """Stream text as a terminal shows it: of each line, what follows its last carriage return (so a tqdm bar
+    that redrew itself 200 times is one line, its final state). nbclient stores the raw stream."""
+    return "\n".join(line.rstrip("\r").rsplit("\r", 1)[-1] for line in text.split("\n"))
+
+
+def tidy_notebook(nb_path: Path) -> None:
+    """The executed page as the book shows it: papermill's injected-parameters cell removed from the rendered
+    page (the header box shows the parameters) and progress bars reduced to their final state."""
+    nb = json.loads(Path(nb_path).read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            if out.get("output_type") == "stream":
+                text = "".join(out["text"]) if isinstance(out["text"], list) else out["text"]
+                out["text"] = _as_terminal(text)
+    Path(nb_path).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 @contextmanager
 def _environ(**values: str):
     old = {k: os.environ.get(k) for k in values}
@@ -117,6 +138,7 @@ def execute_notebook(src: Path, dest: Path, parameters: dict[str, Any], results_
             except Exception as exc:  # the kernel died, or a cell passed the cell limit (nbclient's errors)
                 why = "the kernel died" if "DeadKernel" in type(exc).__name__ else type(exc).__name__
                 raise ExecutionFailed(f"{src.name}: {why}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}") from None
+        tidy_notebook(staged_nb)
         errors = notebook_errors(staged_nb)
         if errors:
             raise ExecutionFailed(f"{src.name}: " + "; ".join(errors))
@@ -213,13 +235,17 @@ class _Page:
     spec: Path
     proc: Any = None
     started: float = 0.0
+    expected: float | None = None   # seconds, from the last execution of this page and profile
 
 
 def _start(page: _Page, log) -> None:
     log(f"start {page.item}")
     page.started = time.perf_counter()
-    page.proc = subprocess.Popen([sys.executable, "-m", "paperlib.build.execute", str(page.spec)],
-                                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # the page process's stderr (papermill's and the kernel's logs) goes to a file: a pipe nobody reads could
+    # fill and block the kernel; the last line is quoted if the process dies without a report
+    with open(page.spec.with_suffix(".stderr"), "wb") as err:
+        page.proc = subprocess.Popen([sys.executable, "-m", "paperlib.build.execute", str(page.spec)],
+                                     start_new_session=True, stdout=subprocess.DEVNULL, stderr=err)
 
 
 def _kill(page: _Page) -> None:
@@ -236,7 +262,9 @@ def _finish(page: _Page, limit: float | None) -> RunReport:
     report = page.spec.with_suffix(".report.json")
     if report.exists():
         return RunReport(**json.loads(report.read_text()))
-    err = page.proc.stderr.read().decode(errors="replace").strip().splitlines() if page.proc.stderr else []
+    log_file = page.spec.with_suffix(".stderr")
+    err = [ln for ln in (log_file.read_text(errors="replace").strip().splitlines() if log_file.exists() else [])
+           if "without encryption" not in ln]
     if limit is not None and secs >= limit:
         return RunReport(page.item, False, secs, error=f"passed its time limit of {limit:.0f} s and was stopped")
     return RunReport(page.item, False, secs, error=f"the page process exited with code {page.proc.returncode}"
@@ -278,26 +306,71 @@ def run_items(item_ids: Iterable[str], profile: str = "cpu", seed: int = 0, devi
     clean_stale_stages(stage_root)
     limit = float(timeout) if timeout else float(page_timeout(profile))
     threads = max(1, (os.cpu_count() or 1) // max(1, min(jobs, len(ids)))) if jobs > 1 else None
-    pages = [{"item": i, "src": str(lookup_item(i).notebook), "dest": str(executed_path(lookup_item(i), Path(book))),
+    known = durations(Path(results))
+    pages = [{"item": i, "expected_s": known.get(f"{i}:{profile}"), "src": str(lookup_item(i).notebook), "dest": str(executed_path(lookup_item(i), Path(book))),
               "parameters": {"profile": profile, "seed": seed, "device": device, **own[i]},
               "results": str(results), "stage_root": str(stage_root), "cwd": str(root),
               "cell_timeout": cell_timeout, "threads": threads} for i in ids]
     return run_pages(pages, jobs, limit, stage_root, log)
 
 
+DURATIONS = ".durations.json"   # in the results folder: the last wall time of each (item, profile)
+
+
+def durations(results: Path) -> dict[str, float]:
+    """``{"<item>:<profile>": seconds}`` of the last successful executions (for the ETA)."""
+    try:
+        return {k: float(v) for k, v in json.loads((Path(results) / DURATIONS).read_text()).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _remember(results: Path, key: str, seconds: float) -> None:
+    known = durations(results)
+    known[key] = round(seconds, 1)
+    write_json(Path(results) / DURATIONS, dict(sorted(known.items())))
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(int(round(seconds)), 60)
+    return f"{m // 60}:{m % 60:02d}:{s:02d}" if m >= 60 else f"{m}:{s:02d}"
+
+
+def progress_line(done: int, total: int, elapsed: float, eta: float | None, width: int = 20) -> str:
+    """``[#####.......] 5/29  elapsed 1:02  ETA 3:40`` (ETA "?" until a duration is known)."""
+    fill = round(width * done / max(1, total))
+    return (f"[{'#' * fill}{'.' * (width - fill)}] {done}/{total}  elapsed {_clock(elapsed)}  "
+            f"ETA {'?' if eta is None else _clock(eta)}")
+
+
+def _eta(pending: list, running: list, finished: list[float], jobs: int) -> float | None:
+    """Remaining wall time: expected durations (last run, else the mean of this batch's pages) over ``jobs``."""
+    guess = (sum(finished) / len(finished)) if finished else None
+    work = 0.0
+    for page in [*pending, *running]:
+        exp = page.expected if page.expected is not None else guess
+        if exp is None:
+            return None
+        work += max(0.0, exp - (time.perf_counter() - page.started)) if page.started else exp
+    return work / max(1, min(jobs, len(pending) + len(running)) or 1)
+
+
 def run_pages(pages: list[dict[str, Any]], jobs: int, limit: float, stage_root: Path, log=None) -> list[RunReport]:
     """The scheduler of :func:`run_items`: each page spec (item, src, dest, parameters, results, stage_root, cwd,
-    cell_timeout, threads) in its own process group, ``jobs`` at a time, killed at ``limit`` seconds."""
+    cell_timeout, threads, expected_s) in its own process group, ``jobs`` at a time, killed at ``limit`` seconds.
+    Logs each page when it starts and ends (status, wall time) with the batch's progress and ETA."""
     log = log or (lambda msg: print(msg, flush=True))
+    t_batch = time.perf_counter()
     specs = Path(tempfile.mkdtemp(prefix=f"specs.{os.getpid()}.", dir=_mkdir(Path(stage_root))))
     pending = []
     for n, spec in enumerate(pages):
         path = specs / f"{n:03d}.json"
         write_json(path, spec)
-        pending.append(_Page(spec["item"], path))
+        pending.append(_Page(spec["item"], path, expected=spec.get("expected_s")))
     order = [pg.item for pg in pending]
     running: list[_Page] = []
     reports: dict[str, RunReport] = {}
+    finished: list[float] = []
     try:
         while pending or running:
             while pending and len(running) < max(1, jobs):
@@ -316,7 +389,13 @@ def run_pages(pages: list[dict[str, Any]], jobs: int, limit: float, stage_root: 
                     clean_stale_stages(Path(stage_root))
                 reports[page.item] = r
                 running.remove(page)
+                spec = json.loads(page.spec.read_text())
+                if r.ok and "results" in spec:
+                    _remember(Path(spec["results"]), f"{r.item}:{spec['parameters'].get('profile')}", r.seconds)
+                finished.append(r.seconds)
                 log(f"{'ok  ' if r.ok else 'FAIL'} {r.item:<20} {r.seconds:7.1f} s  {r.notebook or r.error}")
+                log("     " + progress_line(len(reports), len(order), time.perf_counter() - t_batch,
+                                            _eta(pending, running, finished, jobs)))
     except KeyboardInterrupt:
         for page in running:
             _kill(page)

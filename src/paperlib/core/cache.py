@@ -45,6 +45,10 @@ def code_version() -> str:
     return f"{__version__}+{h.hexdigest()[:12]}"
 
 
+# this process's cache use (the record of a page says whether its runs came from the cache)
+STATS = {"hits": 0, "computed": 0}
+
+
 def cache_key(name: str, config: Any) -> str:
     """SHA-256 of (name, config, code version); ``config`` must be JSON-serialisable or a Config."""
     cfg = config.key() if hasattr(config, "key") else json.dumps(config, sort_keys=True, default=str)
@@ -111,6 +115,7 @@ class Cache:
         key = cache_key(name, config)
         ok, value = self.load(key)
         if ok:
+            STATS["hits"] += 1
             return value
         try:
             self._path(key).parent.mkdir(parents=True, exist_ok=True)
@@ -126,7 +131,9 @@ class Cache:
         try:
             ok, value = self.load(key)  # another process may have finished it meanwhile
             if ok:
+                STATS["hits"] += 1
                 return value
+            STATS["computed"] += 1
             ckpt = self._path(key).with_suffix(".ckpt")
             value = compute(ckpt) if checkpoint else compute()
             self.store(key, value)

@@ -27,6 +27,7 @@ class Item:
     spec: str
     ref: str
     title: str
+    stand_in: str = ""   # the data this book substitutes for the paper's (named in the page's banner)
 
     @property
     def stem(self) -> str:

@@ -2,10 +2,13 @@
 
 A claim is checked from computed numbers, never asserted from the paper's text: ``check``
 returns ``(held, evidence)`` where ``held`` is True / False, or None when this profile cannot
-test it (the evidence then says why).
+test it (the evidence then says why). A verdict needs data: when ``held`` is NaN or the evidence
+is empty or reports a NaN number, the claim is "not checked", whatever ``held`` says.
 """
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import asdict, dataclass
 from typing import Callable, Iterable
 
@@ -30,6 +33,18 @@ class ClaimResult:
         return asdict(self)
 
 
+_NAN = re.compile(r"(?<![\w.])[-+]?nan(?![\w])", re.IGNORECASE)
+
+
+def no_data(held, evidence) -> bool:
+    """True when a check had nothing to judge: ``held`` NaN, evidence missing / NaN, or a NaN in its text."""
+    if isinstance(held, float) and math.isnan(held):
+        return True
+    if evidence is None or (isinstance(evidence, float) and math.isnan(evidence)):
+        return True
+    return not str(evidence).strip() or bool(_NAN.search(str(evidence)))
+
+
 def _verdict(held: bool | None) -> str:
     if held is None:
         return NOT_CHECKED
@@ -41,14 +56,21 @@ def check_claims(claims: Iterable[Claim]) -> list[ClaimResult]:
     out = []
     for c in claims:
         held, evidence = c.check()
-        out.append(ClaimResult(c.id, c.text, _verdict(held), evidence))
+        if held is not None and no_data(held, evidence):
+            out.append(ClaimResult(c.id, c.text, NOT_CHECKED, f"no data to judge: {evidence}"))
+        else:
+            out.append(ClaimResult(c.id, c.text, _verdict(held), str(evidence)))
     return out
 
 
 def verdict_table(results: Iterable[ClaimResult]):
-    """The verdict table shown in the page (a pandas DataFrame)."""
+    """The claims table of a page: full text, one colour per verdict (a rendered ``page.Table``)."""
     import pandas as pd
+
+    from paperlib.core.page import Table
 
     rows = [{"claim": r.id, "paper says": r.text, "verdict": r.verdict, "evidence (this run)": r.evidence}
             for r in results]
-    return pd.DataFrame(rows).set_index("claim")
+    frame = pd.DataFrame(rows, columns=["claim", "paper says", "verdict", "evidence (this run)"]).set_index("claim")
+    return Table(frame, "Claims checked on this run", colour_columns=("verdict",),
+                 text_columns=("paper says", "evidence (this run)"), name="claims")

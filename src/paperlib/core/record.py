@@ -20,13 +20,26 @@ UNVERIFIED = "unverified (run outside paperlib run)"
 
 
 def status_of(claims: list[dict], tier: str) -> str:
-    """reproduced: every checked claim held; mismatch: at least one did not; drawn: diagram."""
+    """mismatch: at least one claim did not hold; drawn: a diagram (its checks held or none was made);
+    reproduced: every checked claim held."""
     verdicts = [c["verdict"] for c in claims]
     if NOT_HELD in verdicts:
         return MISMATCH
-    if HELD in verdicts:
-        return REPRODUCED
-    return DRAWN if tier == "diagram" else NOT_RUN
+    if tier == "diagram":
+        return DRAWN
+    return REPRODUCED if HELD in verdicts else NOT_RUN
+
+
+def peak_memory_mb() -> dict[str, float]:
+    """Peak resident memory of this process (and of the CUDA allocator when CUDA was used), in MiB."""
+    import resource
+    import sys
+
+    out = {"rss": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}  # Linux: KiB
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
+        out["cuda"] = round(torch.cuda.max_memory_allocated() / 2**20, 1)
+    return out
 
 
 def comparison_rows(df) -> list[dict]:
@@ -44,13 +57,18 @@ def record(cfg: Config, claims: Iterable[ClaimResult] = (), comparison=None,
     from paperlib.core.catalogue import item
     from paperlib.core.runtime import versions
 
+    from paperlib.core import page
+    from paperlib.core.cache import STATS
+
     it = item(cfg.item)
     claim_dicts = [c.as_dict() for c in claims]
+    status = status_of(claim_dicts, it.tier)
+    wall = page.close_page(cfg, status, claim_dicts, devices.used())
     rec = {
         "item": cfg.item,
         "chapter": it.chapter,
         "tier": it.tier,
-        "status": status_of(claim_dicts, it.tier),
+        "status": status,
         "config": cfg.as_dict(),
         "code_version": code_version(),
         "versions": versions(),
@@ -65,6 +83,10 @@ def record(cfg: Config, claims: Iterable[ClaimResult] = (), comparison=None,
         # where this process put tensors and networks (empty: every result came from the cache)
         "devices_used": devices.used(),
         "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        # for the execution report: the kernel's view (the executor adds its own wall time under "run")
+        "execution": {"page_seconds": None if wall is None else round(wall, 2),
+                      "cache_hits": STATS["hits"], "cache_computed": STATS["computed"],
+                      "peak_memory_mb": peak_memory_mb()},
     }
     path = paths.results_dir() / f"{it.stem}.json"
     write_json(path, rec)

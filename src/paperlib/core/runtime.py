@@ -1,4 +1,4 @@
-"""The first call of every notebook: validate parameters, seed, style, print provenance."""
+"""The first call of every notebook: validate parameters, seed, show the page's header box."""
 from __future__ import annotations
 
 import os
@@ -84,7 +84,7 @@ def setup_run(item_id: str, namespace: Mapping[str, Any] | None = None, **overri
     run = {k: given.pop(k) for k in RUN_PARAMETERS if k in given}
     cfg = resolve(item_id, **run, **given)
     seed_everything(cfg.seed)
-    v = versions()
-    print(f"{item_id} | profile={cfg.profile} seed={cfg.seed} device={cfg.device} | "
-          + " ".join(f"{k}={val}" for k, val in v.items()))
+    from paperlib.core.page import open_page
+
+    open_page(cfg)   # the header box (updated by ``record`` with the verdicts and the wall time)
     return cfg

@@ -135,7 +135,7 @@ def plot_models(results: dict[str, dict], models: Sequence[str], seed: int = 0, 
 
     from paperlib.plotting import energy_contours
 
-    fig, axes = plt.subplots(len(results), 2 * len(models), figsize=(3.2 * 2 * len(models), 3.3 * len(results)),
+    fig, axes = plt.subplots(len(results), 2 * len(models), figsize=(2.2 * 2 * len(models), 2.5 * len(results)),
                              squeeze=False)
     for row, (d, res) in enumerate(results.items()):
         ds = toy.dataset(d)
@@ -144,13 +144,13 @@ def plot_models(results: dict[str, dict], models: Sequence[str], seed: int = 0, 
         real = ds.data[torch.randperm(ds.data.shape[0], generator=g)[:n_points]].numpy()
         for k, m in enumerate(models):
             run_, i = member(res, m, seed)
-            energy_contours(axes[row, 2 * k], ref.X, ref.Y, run_["energy"][i], f"{m}: energy ({DATASETS[d]})")
+            energy_contours(axes[row, 2 * k], ref.X, ref.Y, run_["energy"][i], f"{m}\nenergy ({DATASETS[d]})")
             ax = axes[row, 2 * k + 1]
             gen = run_["samples"][i][:n_points].numpy()
             ax.scatter(real[:, 0], real[:, 1], s=2, alpha=0.3, color="red", linewidths=0, rasterized=True)
             ax.scatter(gen[:, 0], gen[:, 1], s=2, alpha=0.3, color="blue", linewidths=0, rasterized=True)
             x0, x1, y0, y1 = ds.canvas
-            ax.set(xlim=(x0, x1), ylim=(y0, y1), xticks=[], yticks=[], aspect="equal", title=f"{m}: samples")
+            ax.set(xlim=(x0, x1), ylim=(y0, y1), xticks=[], yticks=[], aspect="equal", title=f"{m}\nsamples")
     fig.tight_layout()
     return fig
 

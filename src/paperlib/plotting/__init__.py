@@ -102,3 +102,52 @@ def image_grid(images, nrow: int):
     from torchvision.utils import make_grid
 
     return make_grid(images, nrow=nrow, padding=1, pad_value=0.5).permute(1, 2, 0).numpy()
+
+
+# ------------------------------------------------------------------------------------- legibility
+# A page shows the inline PNG (``figure.dpi`` 100 px per inch, bbox tight) scaled down to the book's content
+# column when it is wider. BOOK_WIDTH_PX is that column's width in CSS px as measured in headless Chromium at
+# a 1280-px window (tests/build/test_browser.py checks it); a CSS px is 1/96 in, a point 1/72 in.
+BOOK_WIDTH_PX = 740
+INLINE_DPI = 100
+MIN_RENDERED_PT = 8.0        # tick labels, legends, titles: at least this at the rendered size
+MIN_RENDERED_HEIGHT_PX = 220  # a wide strip shrunk below this is unreadable: stack it instead
+MAX_ASPECT = 3.2             # width / height
+
+
+def legibility(svg: str) -> dict:
+    """How a figure (its saved SVG, in points) renders in the book: the scale to the column, the smallest font
+    at that size in pt, the rendered height in px, the aspect ratio, and panel labels "(a)" used twice."""
+    import re
+
+    head = re.search(r'<svg[^>]*width="([\d.]+)pt"[^>]*height="([\d.]+)pt"', svg)
+    if head is None:
+        raise ValueError("not a matplotlib SVG (no width/height in pt)")
+    w_in, h_in = float(head.group(1)) / 72, float(head.group(2)) / 72
+    scale = min(1.0, BOOK_WIDTH_PX / (w_in * INLINE_DPI))
+    # one size per text element: the largest of its spans (mathtext draws sub/superscripts at 0.7x by design)
+    elements = re.findall(r"<text[^>]*>.*?</text>", svg, re.S)
+    fonts = [max(float(f) for f in found) for e in elements if (found := re.findall(r"font-size:\s*([\d.]+)px", e))]
+    texts = [re.sub(r"<[^>]+>", "", e).strip() for e in elements]
+    labels = [m.group(1) for t in texts if (m := re.match(r"^\(([a-z])\)", t))]
+    smallest = min(fonts) if fonts else None
+    return {"width_in": round(w_in, 2), "height_in": round(h_in, 2), "scale": round(scale, 3),
+            "min_font_pt": smallest,
+            "rendered_min_font_pt": None if smallest is None else round(smallest * INLINE_DPI / 96 * scale, 2),
+            "rendered_height_px": round(h_in * INLINE_DPI * scale), "aspect": round(w_in / h_in, 2),
+            "duplicate_panel_labels": sorted({x for x in labels if labels.count(x) > 1})}
+
+
+def legibility_problems(stats: dict) -> list[str]:
+    """What :func:`legibility` found below the house rules (empty: readable at the book's width)."""
+    out = []
+    if stats["rendered_min_font_pt"] is not None and stats["rendered_min_font_pt"] < MIN_RENDERED_PT:
+        out.append(f"smallest text {stats['min_font_pt']:g} pt renders at {stats['rendered_min_font_pt']:g} pt "
+                   f"(< {MIN_RENDERED_PT:g}) in a {stats['width_in']:g}-in-wide figure scaled by {stats['scale']:g}")
+    if stats["rendered_height_px"] < MIN_RENDERED_HEIGHT_PX:
+        out.append(f"renders {stats['rendered_height_px']} px tall (< {MIN_RENDERED_HEIGHT_PX})")
+    if stats["aspect"] > MAX_ASPECT:
+        out.append(f"aspect {stats['aspect']:g} (> {MAX_ASPECT:g}): a strip; stack its panels")
+    if stats["duplicate_panel_labels"]:
+        out.append(f"panel labels used twice: {stats['duplicate_panel_labels']}")
+    return out

@@ -33,7 +33,7 @@ def framework_diagram(objective: Objective, ax=None):
         # labels of the slanted edges sit outside the triangle, the bottom one below it
         ha, dx = ("center", 0.0) if abs(mx - 0.5) < 0.05 else (("right", -0.05) if mx < 0.5 else ("left", 0.05))
         label = f"${t.latex()}$" + (f"\n{t.critic}" if t.critic else "")
-        ax.text(mx + dx, my + dy, label, ha=ha, va="center", fontsize=9, color=f"C{k}",
+        ax.text(mx + dx, my + dy, label, ha=ha, va="center", fontsize=10, color=f"C{k}",
                 bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="none", alpha=0.9), zorder=2)
     ax.set_title(f"{objective.model}: ${objective.problems[0].latex()}$", fontsize=11)
     return fig

@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -89,19 +91,42 @@ def agrees(reported_value: float, ours: float) -> bool:
     return round(float(ours), d) == round(float(reported_value), d)
 
 
-def compare(reported_value: float, ours: float, quantity: str, source: str = "") -> dict:
-    """One row of a reported-vs-reproduced table: both values, the difference, and whether they
-    agree at the reported (printed) precision."""
+# Which direction of a metric is better, read from the words of a quantity's name ("sb MMD two_circle").
+_LOWER = ("mmd", "kl", "js", "nll", "fid", "error", "distance", "divergence", "loss", "sinkhorn", "bias",
+          "variance", "mse", "||", "w2", "ksd", "rmse", "std", "sd")
+_HIGHER = ("hsr", "auc", "coverage", "accuracy", "inception", "psnr", "ssim", "share", "rate", "cepc", "hit")
+
+
+def better_direction(quantity: str) -> str:
+    """"lower", "higher", or "" when the name does not say (then closeness to the paper is what counts)."""
+    words = set(re.split(r"[\s_()/,:=-]+", quantity.lower())) | ({"||"} if "||" in quantity else set())
+    if words & set(_HIGHER):
+        return "higher"
+    if words & set(_LOWER) or any(w.startswith(("kl", "js")) for w in words):
+        return "lower"
+    return ""
+
+
+def compare(reported_value: float, ours: float, quantity: str, source: str = "", better: str | None = None,
+            unit: str = "") -> dict:
+    """One row of a reported-vs-reproduced table: both values, the difference, whether they agree at the
+    reported (printed) precision, and which direction of the quantity is better (``better``: "lower",
+    "higher", or inferred from the name)."""
     row = {"quantity": quantity, "reported": float(reported_value), "ours": float(ours),
            "difference": float(ours) - float(reported_value),
-           "within tolerance": agrees(reported_value, ours)}
+           "within tolerance": agrees(reported_value, ours),
+           "better": {"lower": "lower ↓", "higher": "higher ↑", "": "–"}[
+               better_direction(quantity) if better is None else better]}
+    if unit:
+        row["unit"] = unit
     if source:
         row["source"] = source
     return row
 
 
 def comparison_table(rows: list[dict]):
+    """The rows of :func:`compare` as a DataFrame indexed by quantity (``paperlib.show`` renders it)."""
     import pandas as pd
 
-    columns = ["quantity", "reported", "ours", "difference", "within tolerance"]
+    columns = ["quantity", "reported", "ours", "difference", "within tolerance", "better"]
     return pd.DataFrame(rows, columns=None if rows else columns).set_index("quantity")
