@@ -53,9 +53,13 @@ def test_smoke_book_builds_with_warnings_as_errors(smoke_run, smoke_dirs):
     scorecard = (book / "scorecard.md").read_text()
     for it in catalogue():
         assert f"{it.id}" in scorecard
-    build(book=book, config=ROOT / "_config.yml")
+    build(book=book, config=ROOT / "_config.yml", results=smoke_dirs["results"])
     html = book / "_build" / "html"
     assert (html / "index.html").exists() and (html / "scorecard.html").exists()
+    report = (book / "report.md").read_text()
+    assert all(f"`{it.id} <" in report for it in IMPLEMENTED) and "**book**" in report
+    for name in ("intro.html", "scorecard.html", f"{IMPLEMENTED[0].chapter}/{IMPLEMENTED[0].stem}.html"):
+        assert "Smoke build:" in (html / name).read_text(), f"{name}: no smoke banner"
     for it in IMPLEMENTED:
         page = (html / it.chapter / f"{it.stem}.html").read_text()
         assert "colab.research.google.com/github/" in page and f"notebooks/{it.chapter}/{it.stem}.ipynb" in page
@@ -120,3 +124,20 @@ def test_every_saved_figure_is_readable_at_the_book_width(smoke_run, smoke_dirs)
     assert len(svgs) >= len([i for i in IMPLEMENTED if i.tier != "table"]) // 2
     problems = [f"{p.name}: {msg}" for p in svgs for msg in legibility_problems(legibility(p.read_text()))]
     assert not problems, "\n".join(problems)
+
+
+def test_every_page_of_the_smoke_book_works_in_chromium(smoke_run, smoke_dirs):
+    """Headless Chromium over HTTP on 127.0.0.1: no console error, every image loads, internal and launch links
+    resolve, formulas render (offline MathJax), nothing scrolls sideways; item pages show their header box."""
+    from paperlib.build.browser import check_book
+    from paperlib.plotting import BOOK_WIDTH_PX
+
+    html = smoke_dirs["book"] / "_build" / "html"
+    if not (html / "scorecard.html").exists():
+        test_smoke_book_builds_with_warnings_as_errors(smoke_run, smoke_dirs)
+    problems, facts = check_book(html, ROOT)
+    assert not problems, "\n".join(problems)
+    assert facts["pages"] >= len(IMPLEMENTED) + len(chapters()) + 3 and facts["formulas"] > 0
+    assert min(facts["article_width"]) >= BOOK_WIDTH_PX, facts["article_width"]   # the legibility rule's column
+    for it in IMPLEMENTED:
+        assert facts["headers"][f"{it.chapter}/{it.stem}.html"], f"{it.id}: no header box in the page"

@@ -19,6 +19,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 WINDOW = {"width": 1280, "height": 900}
+# pydata-sphinx-theme logs this on a first visit (empty localStorage) and then picks "auto": not a fault of a page
+IGNORED_CONSOLE = ("Got invalid theme mode",)
 LAUNCH = (re.compile(r"colab\.research\.google\.com/github/[^/]+/[^/]+/blob/[^/]+/(.+\.ipynb)"),
           re.compile(r"mybinder\.org/v2/gh/[^?]+\?urlpath=lab/tree/(.+\.ipynb)"))
 
@@ -93,7 +95,8 @@ def _check_page(page, base: str, name: str, html_dir: Path, repo_root: Path, fac
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     found: list[str] = []
-    on_console = lambda m: found.append(f"console {m.type}: {m.text[:200]}") if m.type == "error" else None  # noqa: E731
+    on_console = lambda m: (found.append(f"console {m.type}: {m.text[:200]}")  # noqa: E731
+                            if m.type == "error" and not m.text.startswith(IGNORED_CONSOLE) else None)
     on_error = lambda e: found.append(f"uncaught exception: {str(e)[:200]}")  # noqa: E731
     on_failed = lambda r: found.append(f"request failed: {r.url} ({r.failure})")  # noqa: E731
     on_response = lambda r: found.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None  # noqa: E731

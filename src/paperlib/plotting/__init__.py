@@ -108,7 +108,7 @@ def image_grid(images, nrow: int):
 # A page shows the inline PNG (``figure.dpi`` 100 px per inch, bbox tight) scaled down to the book's content
 # column when it is wider. BOOK_WIDTH_PX is that column's width in CSS px as measured in headless Chromium at
 # a 1280-px window (tests/build/test_browser.py checks it); a CSS px is 1/96 in, a point 1/72 in.
-BOOK_WIDTH_PX = 740
+BOOK_WIDTH_PX = 750
 INLINE_DPI = 100
 MIN_RENDERED_PT = 8.0        # tick labels, legends, titles: at least this at the rendered size
 MIN_RENDERED_HEIGHT_PX = 220  # a wide strip shrunk below this is unreadable: stack it instead
