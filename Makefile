@@ -6,7 +6,7 @@ SEED ?= 0
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BIN := $(VENV)/bin
 
-.PHONY: install book test test-fast sync clean
+.PHONY: install browser book test test-fast sync clean
 
 $(BIN)/paperlib: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,12 +16,19 @@ $(BIN)/paperlib: pyproject.toml constraints.txt
 
 install: $(BIN)/paperlib
 
+## Headless Chromium for the browser test (Debian package `chromium`), installed when absent.
+browser:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+
 ## Execute every stale page with PROFILE (default cpu), JOBS at a time (default: every core), and build book/_build/html.
 book: install
 	$(BIN)/paperlib book --profile $(PROFILE) --seed $(SEED) --jobs $(JOBS)
 
-## What CI runs: unit tests, every notebook at profile=smoke, nbval, pairing, toc, a -W smoke book.
-test: install
+## What CI runs: unit tests, every notebook at profile=smoke, nbval, pairing, toc, a -W smoke book, and every
+## page of that book opened in headless Chromium.
+test: install browser
 	$(BIN)/python -m pytest
 
 ## The unit tests alone (no page executions, no book build): about a minute.

@@ -76,3 +76,31 @@ def test_every_test_folder_is_collected(request):
     patterns = request.config.getini("norecursedirs")
     folders = {p.parent.name for p in (ROOT / "tests").rglob("test_*.py")} - {"tests"}
     assert folders and not [f for f in folders for pat in patterns if fnmatch(f, pat)]
+
+
+def test_legibility_measures_a_figure_at_the_book_width():
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from paperlib.plotting import legibility, legibility_problems, use_style
+
+    use_style()
+    stats = {}
+    for name, size in (("narrow", (6.4, 4)), ("strip", (18, 4))):
+        fig, axes = plt.subplots(1, 2, figsize=size)
+        axes[0].set_title("(a) one")
+        axes[1].set_title("(a) two")
+        axes[0].plot([1, 2], label="x")
+        axes[0].legend()
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg")
+        plt.close(fig)
+        stats[name] = legibility(buf.getvalue())
+    assert stats["narrow"]["scale"] == 1.0 and stats["narrow"]["min_font_pt"] == 10
+    assert stats["strip"]["scale"] < 0.6 and stats["strip"]["rendered_min_font_pt"] < 8
+    problems = " ".join(legibility_problems(stats["strip"]))
+    assert "renders at" in problems and "strip" in problems and "used twice: ['a']" in problems
+    assert legibility_problems(stats["narrow"]) == ["panel labels used twice: ['a']"]

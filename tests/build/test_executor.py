@@ -141,3 +141,27 @@ def test_record_says_who_executed_the_page(tmp_path, monkeypatch):
     assert rec["executed_by"] == "outside paperlib run"
     monkeypatch.setenv("PAPERLIB_EXECUTOR", "paperlib run")
     assert json.loads(record(resolve("sb-tab01", "smoke")).read_text())["executed_by"] == "paperlib run"
+
+
+def test_progress_bars_are_kept_at_their_final_state_and_parameters_hidden(tmp_path):
+    from paperlib.build.execute import tidy_notebook
+    nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["injected-parameters"]}, "outputs": []},
+                    {"cell_type": "code", "metadata": {}, "outputs": [
+                        {"output_type": "stream", "name": "stdout",
+                         "text": ["run:   0%|     | 0/10\r", "run:  50%|##   | 5/10\r", "run: 100%|#####| 10/10\n",
+                                  "done\n"]}]}]}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    tidy_notebook(path)
+    out = json.loads(path.read_text())
+    assert "remove-cell" in out["cells"][0]["metadata"]["tags"]
+    assert out["cells"][1]["outputs"][0]["text"] == "run: 100%|#####| 10/10\ndone\n"
+
+
+def test_progress_line_and_eta():
+    from paperlib.build.execute import _eta, _Page, progress_line
+    assert progress_line(5, 10, 65, 130, width=10) == "[#####.....] 5/10  elapsed 1:05  ETA 2:10"
+    assert progress_line(0, 3, 0, None).endswith("ETA ?")
+    pending = [_Page("a", tmp := None, expected=60.0), _Page("b", tmp, expected=None)]
+    assert _eta(pending, [], [30.0], jobs=2) == (60.0 + 30.0) / 2   # unknown: the batch's mean so far
+    assert _eta([_Page("c", None)], [], [], jobs=1) is None

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from paperlib.core import devices, paths
-from paperlib.core.claims import HELD, NOT_HELD, ClaimResult
+from paperlib.core.claims import HELD, NOT_CHECKED, NOT_HELD, ClaimResult
 from paperlib.core.files import write_json
 from paperlib.core.profiles import Config
 
@@ -27,7 +27,8 @@ def status_of(claims: list[dict], tier: str) -> str:
         return MISMATCH
     if tier == "diagram":
         return DRAWN
-    return REPRODUCED if HELD in verdicts else NOT_RUN
+    # every claim "not checked" (this profile has no data to judge them): the page ran but decides nothing
+    return REPRODUCED if HELD in verdicts else (NOT_CHECKED if verdicts else NOT_RUN)
 
 
 def peak_memory_mb() -> dict[str, float]:
