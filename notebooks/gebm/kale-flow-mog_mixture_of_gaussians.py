@@ -84,7 +84,12 @@ fig.tight_layout()
 figures = save_figure(fig, cfg.item)
 
 # %% tags=["hide-input"]
-fig2, axes = plt.subplots(1, len(runs), figsize=(min(9, 2.25 * len(runs)), 2.6), sharex=True, sharey=True)
+ncols = min(3, len(runs))                      # rows of three panels: a strip of five or six is unreadable
+nrows = -(-len(runs) // ncols)
+fig2, axes = plt.subplots(nrows, ncols, figsize=(3 * ncols, 3 * nrows), sharex=True, sharey=True, squeeze=False)
+axes = axes.ravel()
+for ax in axes[len(runs):]:
+    ax.axis("off")
 for ax, (k, r) in zip(axes, runs.items()):
     ax.scatter(x[:, 0], x[:, 1], s=4, color="red", alpha=0.4)
     ax.scatter(r.trajectory[-1][:, 0], r.trajectory[-1][:, 1], s=4, color="blue")
