@@ -40,4 +40,4 @@ sync: install
 	$(BIN)/paperlib sync
 
 clean:
-	rm -rf book/_build _stage results book/*/*.ipynb book/scorecard.md
+	rm -rf book/_build _stage results book/*/*.ipynb book/scorecard.md book/report.md
