@@ -14,6 +14,7 @@ import torch
 
 from paperlib.core.cache import BUSY, Cache
 from paperlib.data import digits, toy
+from paperlib.estimators.image_metrics import image_statistics  # noqa: F401 (page API)
 from paperlib.methods.digit_gan import DIGIT_METHODS, DigitSettings, DigitTrainer  # noqa: F401 (page API)
 from paperlib.methods.energy_gan import (  # noqa: F401
     CE_METHODS,
@@ -206,33 +207,10 @@ def ranking(result: dict, pool: torch.Tensor) -> dict[str, torch.Tensor]:
     return {"images": images[order], "energy": energy[order], "is_real": is_real[order], "order": order}
 
 
-def image_statistics(images: torch.Tensor, mean_image: torch.Tensor, reference_ink: float) -> dict[str, np.ndarray]:
-    r"""Per image: distance to the mean digit, ink mass, its departure from the training median, and slant.
-
-    Slant from the central image moments, $|\arctan(\mu_{11}/\mu_{02})|$ in degrees (0 = upright; the
-    shear that deskewing removes); ink mass $\sum_{ij}I_{ij}$ stands in for stroke thickness (spec B.6).
-    Written here because these are three lines of moment algebra, not a library routine.
-    """
-    x = images.double().flatten(1)
-    dist = (x - mean_image.double().flatten()).norm(dim=1)
-    img = images.double()[:, 0]
-    mass = img.sum((1, 2)).clamp_min(1e-9)
-    rows = torch.arange(28, dtype=torch.float64)[:, None]
-    cols = torch.arange(28, dtype=torch.float64)[None, :]
-    ry = (img * rows).sum((1, 2)) / mass
-    cx = (img * cols).sum((1, 2)) / mass
-    dy, dx = rows - ry[:, None, None], cols - cx[:, None, None]
-    mu11 = (img * dx * dy).sum((1, 2)) / mass
-    mu02 = (img * dy * dy).sum((1, 2)) / mass
-    slant = torch.rad2deg(torch.atan(mu11 / mu02)).abs()
-    return {"distance_to_mean": dist.numpy(), "ink": mass.numpy(), "ink_departure": (mass - reference_ink).abs().numpy(),
-            "slant": slant.numpy()}
-
-
 def rank_correlations(result: dict, pool: torch.Tensor, mean_image: torch.Tensor, reference_ink: float):
     """Spearman correlation (and p-value) of the energy with each statistic over the 500 real pool images."""
     from scipy.stats import spearmanr
 
     st = image_statistics(pool, mean_image, reference_ink)
     e = result["energy_real"].numpy()
-    return {k: spearmanr(e, v) for k, v in st.items()}
+    return {k: spearmanr(e, st[k]) for k in ("distance_to_mean", "ink", "ink_departure", "slant")}

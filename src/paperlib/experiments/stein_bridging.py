@@ -235,3 +235,233 @@ def uniform_kl(dataset: str, size: int) -> float:
     from paperlib.estimators import metrics
     t = toy.dataset(dataset).true_density_mesh(size)
     return metrics.grid_kl_js(t, torch.ones_like(t))[0]
+
+
+# ===================================================================================== images (§5.2-5.6)
+# One cached run per (dataset, conditional, method, seed, settings): Tables 2, 3, 6-7 and Figs. 5 (c, d), 6, 7 (c),
+# 8, 9 and 11-13 all read the same runs (the read-outs below are computed once, right after training).
+from dataclasses import replace  # noqa: E402
+
+from paperlib.core.cache import BUSY  # noqa: E402
+from paperlib.data import images as image_data  # noqa: E402
+from paperlib.estimators import image_metrics as im  # noqa: E402
+from paperlib.methods.sb_images import (ENERGY_OF, IMAGE_METHODS, ClassifierTrainer, ImageSettings,  # noqa: E402,F401
+                                        ImageTrainer)
+from paperlib.nets.sb_dcgan import DigitClassifier  # noqa: E402
+
+IMAGE_KNOBS = ("n_seeds", "datasets", "final_samples", "classifier_iterations", "warmup_fractions", "download",
+               "ood_images", "rank_pool", "held_out")
+UNCONDITIONAL = ["WGAN-GP", "WGAN-GP+LR", "WGAN-GP+ER", "WGAN-GP+VA", "DGM", "Joint-W"]
+CONDITIONAL = ["DCGAN", "DCGAN+LR", "DCGAN+ER", "DCGAN+VA", "DGM", "Joint-JS"]
+OOD_MODELS = ["Joint-W", "DEM", "EGAN", "DGM"]
+RANKED_MODELS = ["Joint-JS", "DGM", "EGAN"]
+PAPER_NAME = {"WGAN-GP+LR": "WGAN+LR", "WGAN-GP+ER": "WGAN+ER", "WGAN-GP+VA": "WGAN+VA"}   # Table 2/3 row labels
+STAND_IN = ("the MNIST test set vendored in data/MNIST (10,000 real digits) split by a seeded permutation into "
+            "8,000 training and 2,000 held-out digits, instead of the 60,000 MNIST training digits; CIFAR-10 and "
+            "LSUN columns run under the paper profile when the data is supplied")
+
+
+def image_settings(params: dict[str, Any], dataset: str, conditional: bool = False, **changes) -> ImageSettings:
+    """The image runs' settings from a page's parameters (the page knobs of ``IMAGE_KNOBS`` set aside)."""
+    s = ImageSettings.from_params({k: v for k, v in params.items() if k not in IMAGE_KNOBS})
+    return replace(s, dataset=dataset, conditional=conditional, **changes)
+
+
+def image_data_for(dataset: str, held_out: int = 2000, download: bool = False) -> dict[str, torch.Tensor]:
+    """Training and held-out images/labels of ``dataset`` (stand-in | mnist | cifar10 | fake-mnist | fake-cifar10)."""
+    if dataset == "stand-in":
+        return image_data.stand_in(held_out)
+    if dataset.startswith("fake-"):   # the paper-shaped dry run: FakeData in the real dataset's shape
+        name = dataset[5:]
+        x, y = image_data.fake(name, 2 * held_out)
+        return {"train": x[held_out:], "train_labels": y[held_out:], "held_out": x[:held_out],
+                "held_out_labels": y[:held_out]}
+    x, y = image_data.load(dataset, "train", download=download)
+    xt, yt = image_data.load(dataset, "test", download=download)
+    return {"train": x, "train_labels": y, "held_out": xt[:held_out], "held_out_labels": yt[:held_out]}
+
+
+def classifier(dataset: str, params: dict[str, Any], device: str = "cpu", cache: Cache | None = None) -> dict:
+    """The 10-class classifier behind IS / CEPC / FID, trained once on ``dataset``'s training part (cached):
+    ``{"state", "accuracy", "history"}``; :func:`classifier_net` rebuilds it."""
+    config = {"dataset": dataset, "iterations": params["classifier_iterations"], "held_out": params["held_out"]}
+
+    def compute(checkpoint):
+        d = image_data_for(dataset, params["held_out"], params.get("download", False))
+        tr = ClassifierTrainer(d["train"], d["train_labels"], (d["held_out"], d["held_out_labels"]), device=device)
+        out = fit(tr, params["classifier_iterations"], max(1, params["classifier_iterations"] // 5),
+                  checkpoint=checkpoint, progress=False)
+        return {"state": {k: v.cpu() for k, v in tr.net.state_dict().items()}, "channels": d["train"].shape[1],
+                "accuracy": float(out["final"]["accuracy"][0]), "history": out["history"]["accuracy"][:, 0],
+                "iteration": out["iteration"]}
+
+    return (cache or Cache()).get_or_compute("sb-image-classifier", config, compute, checkpoint=True)
+
+
+def classifier_net(result: dict) -> DigitClassifier:
+    net = DigitClassifier(result["channels"])
+    net.load_state_dict(result["state"])
+    return net.eval()
+
+
+def _logits(net: DigitClassifier, x: torch.Tensor, chunk: int = 1000) -> torch.Tensor:
+    with torch.no_grad():
+        return torch.cat([net(c) for c in x.split(chunk)])
+
+
+def image_run(dataset: str, method: str, params: dict[str, Any], conditional: bool = False, seed: int = 0,
+              warmup_fraction: float = 0.0, device: str = "cpu", cache: Cache | None = None, wait: bool = True):
+    """Train one image model (cached, checkpointed) and compute every read-out the pages need:
+
+    Inception score (10 splits) and CEPC of ``final_samples`` samples, FID to the held-out images on the
+    classifier's features, distances between the generated and training means (all and per class), 100 samples,
+    the logged curves (IS, CEPC, fixed-noise classes and images); for a model with an energy, the energy of the
+    held-out images and of the Fig. 8 negatives, and of a ranked pool of generated + held-out digits.
+    """
+    s = image_settings(params, dataset, conditional)
+    config = {"method": method, "seed": seed, "settings": s.as_dict(), "warmup_fraction": warmup_fraction,
+              "final_samples": params["final_samples"], "classifier": params["classifier_iterations"],
+              "held_out": params["held_out"], "ood_images": params["ood_images"], "rank_pool": params["rank_pool"]}
+
+    def compute(checkpoint):
+        d = image_data_for(dataset, params["held_out"], params.get("download", False))
+        net = classifier_net(classifier(dataset, params, device, cache))
+        scorer = lambda x: _logits(net, x)  # noqa: E731
+        trainer = ImageTrainer(d["train"], d["train_labels"], method, seed, s, scorer=scorer, device=device)
+        if warmup_fraction:
+            trainer.s = replace(s, bridge_start=int(warmup_fraction * trainer.total))
+        out = fit(trainer, trainer.total, s.eval_every, checkpoint=checkpoint, checkpoint_every=500)
+        gen, labels = trainer.generate(params["final_samples"])
+        logits = scorer(gen)
+        classes = labels if conditional else logits.argmax(1)
+        unit_gen, unit_real = im.crop_digits(image_data.to_unit_range(gen)), im.crop_digits(image_data.to_unit_range(d["train"]))
+        is_mean, is_std = im.inception_score(logits)
+        out.update(iterations=trainer.total, epochs=trainer.total / trainer.per_epoch,
+                   inception_score=is_mean, inception_score_std=is_std, cepc=im.cepc(logits),
+                   fid=im.fid(net, d["held_out"], gen), mean_distance=im.mean_distances(unit_gen, unit_real),
+                   per_class_distance=im.per_class_mean_distances(unit_gen, classes, unit_real, d["train_labels"]),
+                   confidence=logits.softmax(1).max(1).values.numpy(),
+                   samples=gen[:100].half(), sample_labels=labels[:100])
+        if dataset == "cifar10":   # the paper's Inception score (Inception-v3 from the torch hub cache)
+            inc = im.inception_extractor()
+            with torch.no_grad():
+                feats = torch.cat([inc(((c + 1) * 127.5).round().to(torch.uint8))[0] for c in gen.split(250)])
+            out["inception_v3_score"] = im.inception_score(feats)
+        if trainer.has_energy:
+            n = params["ood_images"]
+            pos, pos_y = d["held_out"][:n], d["held_out_labels"][:n]
+            out["energy_held_out"] = trainer.energy(pos, pos_y)
+            out["energy_negatives"] = {k: trainer.energy(v, pos_y) for k, v in
+                                       image_data.ood_negatives(pos, pos_y, seed=0).items()}
+            m = params["rank_pool"]
+            pool_gen, pool_y = trainer.generate(m, seed=999)
+            out["rank_generated"] = pool_gen.half()
+            out["rank_generated_labels"] = pool_y
+            out["energy_rank_generated"] = trainer.energy(pool_gen, pool_y)
+            out["energy_rank_real"] = trainer.energy(d["held_out"][:m], d["held_out_labels"][:m])
+        return out
+
+    return (cache or Cache()).get_or_compute("sb-image-run", config, compute, checkpoint=True, wait=wait)
+
+
+def _all(jobs: list[tuple], runner) -> list:
+    """Run every job; a run another page is training right now is skipped and revisited."""
+    done: dict[int, Any] = {}
+    while len(done) < len(jobs):
+        progressed = False
+        for i, job in enumerate(jobs):
+            if i in done:
+                continue
+            r = runner(*job, wait=len(done) == len(jobs) - 1)
+            if r is not BUSY:
+                done[i], progressed = r, True
+        if not progressed:
+            import time
+            time.sleep(5)
+    return [done[i] for i in range(len(jobs))]
+
+
+def image_suite(params: dict[str, Any], seed: int = 0, device: str = "cpu", cache: Cache | None = None) -> dict:
+    """Every model of Tables 2-3 and Figs. 8-11 on each dataset of ``params["datasets"]``:
+    ``{(dataset, "conditional" | "unconditional"): {method: run}}`` (CIFAR-10: unconditional only).
+    EGAN (unconditional) serves Figs. 8 and 13."""
+    jobs = []
+    for ds in params["datasets"]:
+        for m in UNCONDITIONAL + ["EGAN"]:
+            jobs.append((ds, "unconditional", m))
+        if not ds.endswith("cifar10"):
+            jobs += [(ds, "conditional", m) for m in CONDITIONAL]
+    runs = _all(jobs, lambda ds, kind, m, wait: image_run(ds, m, params, kind == "conditional", seed,
+                                                          device=device, cache=cache, wait=wait))
+    out: dict = {}
+    for (ds, kind, m), r in zip(jobs, runs):
+        out.setdefault((ds, kind), {})[m] = r
+    return out
+
+
+def warmup_runs(params: dict[str, Any], seed: int = 0, device: str = "cpu", cache: Cache | None = None) -> dict:
+    """Joint-W on the first dataset with the bridge switched off for the first ``f`` of training, per ``f`` of
+    ``warmup_fractions`` (Fig. 7 c)."""
+    ds = params["datasets"][0]
+    fr = list(params["warmup_fractions"])
+    runs = _all([(f,) for f in fr], lambda f, wait: image_run(ds, "Joint-W", params, False, seed, warmup_fraction=f,
+                                                              device=device, cache=cache, wait=wait))
+    return dict(zip(fr, runs))
+
+
+def real_scores(dataset: str, params: dict[str, Any], device: str = "cpu", cache: Cache | None = None) -> dict:
+    """The classifier's held-out accuracy and the real held-out images' own IS and CEPC (the ceiling)."""
+    c = classifier(dataset, params, device, cache)
+    d = image_data_for(dataset, params["held_out"], params.get("download", False))
+    logits = _logits(classifier_net(c), d["held_out"])
+    return {"accuracy": c["accuracy"], "inception_score": im.inception_score(logits)[0], "cepc": im.cepc(logits),
+            "n": len(d["held_out"]), "train": len(d["train"])}
+
+
+def image_table(suite_: dict, columns: Sequence[str] = ("inception_score", "cepc", "fid")) -> pd.DataFrame:
+    """Long table: dataset, setting, method, and the scalar read-outs in ``columns``."""
+    rows = []
+    for (ds, kind), runs in suite_.items():
+        for m, r in runs.items():
+            rows.append({"dataset": ds, "setting": kind, "method": m, **{c: float(r[c]) for c in columns}})
+    return pd.DataFrame(rows)
+
+
+def class_flips(run_: dict) -> np.ndarray:
+    """Share of the fixed-noise samples whose predicted class changes between consecutive evaluations."""
+    c = np.asarray(run_["history"]["fixed_class"])[:, 0]
+    return (c[1:] != c[:-1]).mean(1)
+
+
+def energy_roc(run_: dict) -> dict[str, dict]:
+    """ROC per negative set of Fig. 8, scoring by $-E_\\phi$ (high density = in-distribution)."""
+    pos = -run_["energy_held_out"].numpy()
+    return {k: im.ood_roc(pos, -v.numpy()) for k, v in run_["energy_negatives"].items()}
+
+
+def ranked_pool(run_: dict, real: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Generated + real digits of the pool sorted by energy, ascending (highest density first)."""
+    gen = run_["rank_generated"].float()
+    real = real[:len(run_["energy_rank_real"])]
+    energy = torch.cat([run_["energy_rank_generated"], run_["energy_rank_real"]])
+    is_real = torch.cat([torch.zeros(len(gen), dtype=torch.bool), torch.ones(len(real), dtype=torch.bool)])
+    order = torch.argsort(energy)
+    return {"images": torch.cat([gen, real])[order], "energy": energy[order], "is_real": is_real[order]}
+
+
+def energy_statistics(run_: dict, real: torch.Tensor) -> dict[str, tuple[float, float]]:
+    """Spearman correlation (ρ, p) of the energy of the real pool digits with ink (thickness) and signed slant."""
+    from scipy.stats import spearmanr
+
+    real = image_data.to_unit_range(im.crop_digits(real[:len(run_["energy_rank_real"])]))
+    st = im.image_statistics(real, real.mean(0), float(real.flatten(1).sum(1).median()))
+    e = run_["energy_rank_real"].numpy()
+    return {k: tuple(spearmanr(e, st[k])) for k in ("ink", "signed_slant", "slant")}
+
+
+def image_params(profile: str) -> dict[str, Any]:
+    """The image runs' budget of ``profile`` (what sb-fig05 c-d and sb-fig07 c read, so they share the runs of
+    the image pages)."""
+    from paperlib.core.profiles import item_parameters
+
+    return item_parameters("sb-tab02", profile)
