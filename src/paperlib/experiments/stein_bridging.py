@@ -465,3 +465,60 @@ def image_params(profile: str) -> dict[str, Any]:
     from paperlib.core.profiles import item_parameters
 
     return item_parameters("sb-tab02", profile)
+
+
+def column_key(dataset: str, kind: str) -> str:
+    """The Table 2 column a (dataset, setting) run belongs to."""
+    return "cifar10" if dataset.endswith("cifar10") else f"mnist_{kind}"
+
+
+def scores(run_: dict, dataset: str) -> dict[str, float]:
+    """IS (Inception-v3 for CIFAR-10, the classifier otherwise), CEPC and FID of one run."""
+    is_ = run_["inception_v3_score"][0] if "inception_v3_score" in run_ else run_["inception_score"]
+    return {"IS": float(is_), "CEPC": float(run_["cepc"]), "FID": float(run_["fid"])}
+
+
+def table2(suite_: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(reported-vs-ours rows of every Table 2 cell this profile ran, our scores per column and method)."""
+    from paperlib.core import reported
+
+    rep = reported.load("sb-tab02")
+    cells, ours = [], []
+    for (ds, kind), runs in suite_.items():
+        col = column_key(ds, kind)
+        paper = rep.tables[col]
+        for m in (CONDITIONAL if kind == "conditional" else UNCONDITIONAL):
+            sc = scores(runs[m], ds)
+            ours.append({"column": col, "method": m, **sc})
+            for q in ("IS", "CEPC"):
+                cells.append(reported.compare(paper.loc[PAPER_NAME.get(m, m), q], sc[q],
+                                              f"{rep.captions.get(col, col)} · {m} · {q}", "Table 2",
+                                              better="higher" if q == "IS" else "lower"))
+    return reported.comparison_table(cells), pd.DataFrame(ours)
+
+
+def is_best(values: dict[str, float], winner: str, lower: bool) -> tuple[bool, str]:
+    """Whether ``winner`` has the best value of ``values`` (strictly), with the evidence in words."""
+    others = {m: v for m, v in values.items() if m != winner}
+    ok = all((values[winner] < v) if lower else (values[winner] > v) for v in others.values())
+    ranked = sorted(values.items(), key=lambda kv: kv[1], reverse=not lower)
+    return ok, ", ".join(f"{m} {v:.3f}" for m, v in ranked)
+
+
+def table3(suite_: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(reported-vs-ours rows of Table 3, our ℓ1/ℓ2 distances per dataset and method)."""
+    from paperlib.core import reported
+
+    rep = reported.load("sb-tab03").tables["mean_distance"]
+    cells, ours = [], []
+    for (ds, kind), runs in suite_.items():
+        if kind != "unconditional":
+            continue
+        prefix = "CIFAR" if ds.endswith("cifar10") else "MNIST"
+        for m in UNCONDITIONAL:
+            l1, l2 = runs[m]["mean_distance"]
+            ours.append({"dataset": prefix, "method": m, "l1": l1, "l2": l2})
+            for norm, v in (("l1", l1), ("l2", l2)):
+                cells.append(reported.compare(rep.loc[PAPER_NAME.get(m, m), f"{prefix} {norm}"], v,
+                                              f"{prefix} · {m} · {norm}", "Table 3", better="lower"))
+    return reported.comparison_table(cells), pd.DataFrame(ours)
