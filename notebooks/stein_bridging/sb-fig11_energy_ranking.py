@@ -17,7 +17,7 @@
 # highest- and lowest-density digits are both diverse, DGM's high-density digits are thin and its low-density
 # ones thick, and EGAN's two ends differ by slant. Here the reading is made with image statistics of the *real*
 # pool digits: Spearman's correlation of the energy with the ink mass (stroke thickness) and with the signed
-# slant (degrees; positive = leaning right). Joint-JS is conditional: its energy scores each digit under its label.
+# slant (degrees; negative = the top leans right). Joint-JS is conditional: its energy scores each digit under its label.
 
 # %% tags=["remove-cell"]
 # Colab / Binder: install paperlib when it is missing (nothing else is pinned).

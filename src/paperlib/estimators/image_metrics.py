@@ -104,7 +104,7 @@ def image_statistics(images: torch.Tensor, mean_image: torch.Tensor, reference_i
     r"""Per image in [0, 1]: distance to the mean digit, ink mass, its departure from ``reference_ink``, and slant.
 
     Slant from the central image moments, $|\arctan(\mu_{11}/\mu_{02})|$ in degrees (0 = upright; the
-    shear that deskewing removes); ink mass $\sum_{ij}I_{ij}$ stands in for stroke thickness (spec B.6).
+    shear that deskewing removes; ``signed_slant`` keeps the sign, negative when the top leans right); ink mass $\sum_{ij}I_{ij}$ stands in for stroke thickness (spec B.6).
     Written here because these are three lines of moment algebra, not a library routine.
     """
     x = images.double().flatten(1)

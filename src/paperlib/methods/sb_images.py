@@ -300,7 +300,7 @@ class ImageTrainer:
             fake = self.G(self._noise(len(real)), y)
             loss = loss + L * self.stein(fake.detach(), y)
         e_params, f_params = list(self.E.parameters()), list(self.F.parameters())
-        grads = torch.autograd.grad(loss, e_params + f_params, retain_graph=False, allow_unused=True)
+        grads = torch.autograd.grad(loss, e_params + f_params, retain_graph=torch.is_tensor(penalty), allow_unused=True)
         pen_grads = (torch.autograd.grad(penalty, f_params, allow_unused=True) if torch.is_tensor(penalty)
                      else [None] * len(f_params))
         for p, g in zip(e_params, grads[:len(e_params)]):
