@@ -108,3 +108,14 @@ def test_particle_flows_and_divergences():
     assert _requests(lambda: dv.kale_neural(y0, x, steps=2, hidden=4, device=FAKE)) >= 3
     assert _requests(lambda: dv.mmd2(y0, x, device=FAKE)) >= 2
     assert _requests(lambda: dv.mmd_witness(y0, x, x[:5], device=FAKE)) >= 3
+
+
+def test_stein_bridging_image_runs(tmp_path, monkeypatch):
+    from paperlib.core.profiles import item_parameters
+    from paperlib.experiments import stein_bridging as ex
+    monkeypatch.setenv("PAPERLIB_DATA", str(REPO_DATA))
+    p = item_parameters("sb-tab02", "smoke")
+    p.update(iterations=2, eval_every=2, final_samples=50, classifier_iterations=2, held_out=100, ood_images=20,
+             rank_pool=10)
+    for method in ("Joint-W", "DGM"):
+        assert _requests(lambda: ex.image_run("stand-in", method, p, cache=Cache(tmp_path), device=FAKE)) > 10

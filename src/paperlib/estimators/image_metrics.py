@@ -57,12 +57,13 @@ def fid(classifier: nn.Module, real: torch.Tensor, fake: torch.Tensor, chunk: in
     from torchmetrics.image.fid import FrechetInceptionDistance
 
     classifier.eval()
-    metric = FrechetInceptionDistance(feature=_Features(classifier), reset_real_features=True)
+    dev = next(classifier.parameters()).device
+    metric = FrechetInceptionDistance(feature=_Features(classifier), reset_real_features=True).to(dev)
     with torch.no_grad():
         for x in real.split(chunk):
-            metric.update(x, real=True)
+            metric.update(x.to(dev), real=True)
         for x in fake.split(chunk):
-            metric.update(x, real=False)
+            metric.update(x.to(dev), real=False)
     value = float(metric.compute())
     classifier.train()
     return value

@@ -1,4 +1,4 @@
-"""The synthetic experiments of Stein Bridging as cached runs shared by the chapter's pages.
+"""The synthetic and image experiments of Stein Bridging as cached runs shared by the chapter's pages.
 
 Also the page API of the chapter's closed-form items: the 1-D and bilinear games (:mod:`paperlib.theory.dynamics`,
 as ``dyn``) and the objectives of Table 1 / Fig. 1 (:mod:`paperlib.theory.objectives`).
@@ -8,20 +8,33 @@ One *run* trains one family of methods on one dataset with all its (method, seed
 trains each model once; Fig. 7 adds runs whose members train on their own samples (noise ratios,
 sample sizes) or switch the bridge on at their own iteration (warm-up). Every run is cached under
 the hash of (dataset, members, settings, library code) and checkpointed while it trains.
+
+The image items (Tables 2, 3, 6-7; Figs. 5 c-d, 6, 7 c, 8, 9, 11-13) read :func:`image_suite`: one cached
+:func:`image_run` per (dataset, conditional, method), whose read-outs (IS, CEPC, FID, mean distances, energies of
+held-out and out-of-distribution images, a ranked pool) are computed once after training; the digit classifier
+behind the scores is one cached :func:`classifier`. Image models are not member-batched: one model per run
+(a batched conv net would need grouped convolutions; each run already keeps both cores busy).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 import torch
 
-from paperlib.core.cache import Cache
+from paperlib.core.cache import BUSY, Cache
+from paperlib.core.devices import place
 from paperlib.core.settings import for_dataset
+from paperlib.data import images as image_data
 from paperlib.data import toy
+from paperlib.estimators import image_metrics as im
 from paperlib.methods import stein_bridging as mt
+from paperlib.methods.sb_images import (ENERGY_OF, IMAGE_METHODS, ClassifierTrainer, ImageSettings,  # noqa: F401
+                                        ImageTrainer)
 from paperlib.methods.stein_bridging import ESTIMATORS  # noqa: F401 (page API)
+from paperlib.nets.sb_dcgan import DigitClassifier
 from paperlib.theory import dynamics as dyn  # noqa: F401 (page API)
 from paperlib.theory.objectives import STEIN_BRIDGING, TABLE1  # noqa: F401 (page API)
 from paperlib.training import fit
@@ -240,15 +253,6 @@ def uniform_kl(dataset: str, size: int) -> float:
 # ===================================================================================== images (§5.2-5.6)
 # One cached run per (dataset, conditional, method, seed, settings): Tables 2, 3, 6-7 and Figs. 5 (c, d), 6, 7 (c),
 # 8, 9 and 11-13 all read the same runs (the read-outs below are computed once, right after training).
-from dataclasses import replace  # noqa: E402
-
-from paperlib.core.cache import BUSY  # noqa: E402
-from paperlib.data import images as image_data  # noqa: E402
-from paperlib.estimators import image_metrics as im  # noqa: E402
-from paperlib.methods.sb_images import (ENERGY_OF, IMAGE_METHODS, ClassifierTrainer, ImageSettings,  # noqa: E402,F401
-                                        ImageTrainer)
-from paperlib.nets.sb_dcgan import DigitClassifier  # noqa: E402
-
 IMAGE_KNOBS = ("n_seeds", "datasets", "final_samples", "classifier_iterations", "warmup_fractions", "download",
                "ood_images", "rank_pool", "held_out")
 UNCONDITIONAL = ["WGAN-GP", "WGAN-GP+LR", "WGAN-GP+ER", "WGAN-GP+VA", "DGM", "Joint-W"]
@@ -305,8 +309,10 @@ def classifier_net(result: dict) -> DigitClassifier:
 
 
 def _logits(net: DigitClassifier, x: torch.Tensor, chunk: int = 1000) -> torch.Tensor:
+    """Class logits (on the CPU) of images scored on the classifier's device."""
+    dev = next(net.parameters()).device
     with torch.no_grad():
-        return torch.cat([net(c) for c in x.split(chunk)])
+        return torch.cat([net(place(c, dev)).cpu() for c in x.split(chunk)])
 
 
 def image_run(dataset: str, method: str, params: dict[str, Any], conditional: bool = False, seed: int = 0,
@@ -325,7 +331,7 @@ def image_run(dataset: str, method: str, params: dict[str, Any], conditional: bo
 
     def compute(checkpoint):
         d = image_data_for(dataset, params["held_out"], params.get("download", False))
-        net = classifier_net(classifier(dataset, params, device, cache))
+        net = place(classifier_net(classifier(dataset, params, device, cache)), device)
         scorer = lambda x: _logits(net, x)  # noqa: E731
         trainer = ImageTrainer(d["train"], d["train_labels"], method, seed, s, scorer=scorer, device=device)
         if warmup_fraction:
@@ -343,9 +349,10 @@ def image_run(dataset: str, method: str, params: dict[str, Any], conditional: bo
                    confidence=logits.softmax(1).max(1).values.numpy(),
                    samples=gen[:100].half(), sample_labels=labels[:100])
         if dataset == "cifar10":   # the paper's Inception score (Inception-v3 from the torch hub cache)
-            inc = im.inception_extractor()
+            inc = place(im.inception_extractor(), device)
             with torch.no_grad():
-                feats = torch.cat([inc(((c + 1) * 127.5).round().to(torch.uint8))[0] for c in gen.split(250)])
+                feats = torch.cat([inc(place(((c + 1) * 127.5).round().to(torch.uint8), device))[0].cpu()
+                                   for c in gen.split(250)])
             out["inception_v3_score"] = im.inception_score(feats)
         if trainer.has_energy:
             n = params["ood_images"]
