@@ -56,7 +56,7 @@ def test_setup_returns_seeded_config(capsys):
 @pytest.mark.parametrize("args,message", [
     (["run", "sb-fig02", "--profile", "fast"], "unknown profile 'fast'"),
     (["run", "sb-fig2"], "unknown item id 'sb-fig2'"),
-    (["run", "sb-tab02"], "not yet implemented"),
+    (["run", "ce-tab03"], "not yet implemented"),
     (["run", "sb-fig02", "--param", "stpes=3"], "did you mean 'steps'"),
     (["run", "sb-c3", "--param", "steps=many"], "must be int like its default"),
 ])
