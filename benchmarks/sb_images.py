@@ -49,6 +49,23 @@ def main() -> None:
         dt = (time.perf_counter() - t) / args.steps
         base = base or dt
         print(f"{m:12s} {1000 * dt:8.1f} ms/iteration  {args.batch / dt:8.0f} images/s  x{dt / base:4.2f} of WGAN-GP")
+    # Would batching two seeds into one program pay? Its upper bound: one model at twice the batch against two
+    # models stepped one after the other (a grouped-convolution member batch cannot beat a plain doubled batch).
+    s = ImageSettings(width=args.width, batch=args.batch, iterations=10_000)
+    two = [ImageTrainer(x, y, "WGAN-GP", sd, s, device=args.device) for sd in (0, 1)]
+    double = ImageTrainer(x, y, "WGAN-GP", 0, ImageSettings(width=args.width, batch=2 * args.batch, iterations=10_000),
+                          device=args.device)
+    times = {}
+    for name, step in (("two models, one after the other", lambda: [tr.step() for tr in two]),
+                       ("one model at twice the batch", double.step)):
+        for _ in range(3):
+            step()
+        t = time.perf_counter()
+        for _ in range(args.steps):
+            step()
+        times[name] = (time.perf_counter() - t) / args.steps
+    a, b = times.values()
+    print(f"member batching bound: {1000 * a:.1f} ms (two models) vs {1000 * b:.1f} ms (doubled batch): x{a / b:.2f}")
 
 
 if __name__ == "__main__":

@@ -51,16 +51,16 @@ suite = ex.image_suite(cfg.params, seed=cfg.seed, device=cfg.device)
 runs = suite[(cfg.params["datasets"][0], "unconditional")]
 
 # %% [markdown]
-# ## The first eight fixed-noise samples at the last four evaluations (rows: evaluations, oldest first)
+# ## The first eight fixed-noise samples at the last four evaluations (one row per evaluation, oldest first)
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 3, figsize=(9, 3.4))
+fig, axes = plt.subplots(3, 1, figsize=(7, 9.6))
 for ax, m in zip(axes, MODELS):
     imgs = np.asarray(runs[m]["history"]["fixed_images"])[-4:, 0].astype(np.float32)   # (4, 8, C, H, W)
     grid = image_grid((torch.from_numpy(imgs).flatten(0, 1) + 1) / 2, 8)
     ax.imshow(grid, cmap="gray")
-    its = runs[m]["iteration"][-4:]
-    ax.set(title=m, xticks=[], yticks=[], ylabel=f"iterations {its[0]}–{its[-1]}")
+    its = runs[m]["iteration"][-len(imgs):]
+    ax.set(xticks=[], yticks=[], title=f"{m}: rows = evaluations at iterations {', '.join(map(str, its))}")
 fig.tight_layout()
 figures = save_figure(fig, cfg.item, "grids")
 

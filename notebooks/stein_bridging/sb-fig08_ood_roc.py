@@ -61,7 +61,7 @@ for ax, k in zip(axes[0], sets):
                 label=f"{name} {r['auc']:.2f}")
     ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls=":")
     ax.set(title=f"({'abcd'[sets.index(k)]}) {k}", xlabel="false positive rate", aspect="equal")
-    ax.legend(loc="lower right", title="AUC", fontsize=8, title_fontsize=8)
+    ax.legend(loc="lower right", title="AUC")
 axes[0, 0].set_ylabel("true positive rate")
 fig.tight_layout()
 figures = save_figure(fig, cfg.item)
