@@ -253,7 +253,7 @@ def uniform_kl(dataset: str, size: int) -> float:
 # ===================================================================================== images (§5.2-5.6)
 # One cached run per (dataset, conditional, method, seed, settings): Tables 2, 3, 6-7 and Figs. 5 (c, d), 6, 7 (c),
 # 8, 9 and 11-13 all read the same runs (the read-outs below are computed once, right after training).
-IMAGE_KNOBS = ("n_seeds", "datasets", "final_samples", "classifier_iterations", "warmup_fractions", "download",
+IMAGE_KNOBS = ("datasets", "final_samples", "classifier_iterations", "warmup_fractions", "download",
                "ood_images", "rank_pool", "held_out")
 UNCONDITIONAL = ["WGAN-GP", "WGAN-GP+LR", "WGAN-GP+ER", "WGAN-GP+VA", "DGM", "Joint-W"]
 CONDITIONAL = ["DCGAN", "DCGAN+LR", "DCGAN+ER", "DCGAN+VA", "DGM", "Joint-JS"]

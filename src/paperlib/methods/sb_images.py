@@ -14,7 +14,9 @@ Methods (the rows of Tables 2-3 and the energies of Fig. 8):
   and the bridge is off before ``bridge_start`` (the warm-up of §5.6).
 * ``DGM`` (Kim & Bengio 2016): energy $\bar E(x)-\bar E(G(z))$; generator $\bar E(G(z))-\sum\log|\gamma_{BN}|$ [recon].
 * ``EGAN`` (Dai et al. 2017, EGAN-Ent-NN [recon]): energy $\bar E(x)-\bar E(G(z))$ with the gap-driven schedule,
-  generator $\bar E(G(z))$ plus the unit-normalised kNN entropy direction.
+  generator $\bar E(G(z))$ plus the unit-normalised kNN entropy direction; its energy is the critic's linear
+  output, as Dai et al.'s discriminator (a softplus energy, bounded below, let the generator collapse at the
+  ``cpu`` budget: IS 1.2).
 
 The Stein term $\mathbb S(Q,p_\phi)$ (score $s_\phi=-\nabla_xE_\phi$) comes in two forms (``stein``):
 
@@ -143,8 +145,9 @@ class ImageTrainer:
         if self.game in ("wgan", "gan"):
             self.D = self._add("D", Critic(c, w, 1, self.k), 0.5)
         self.has_energy = self.joint or method == "WGAN-GP" or self.game in ("dgm", "egan")
-        if self.has_energy:
-            self.E = self._add("E", Energy(c, w, self.k), 0.5 if self.game in ("dgm", "egan") else 0.9)
+        if self.has_energy:   # EGAN's energy is Dai et al.'s discriminator: the critic's linear output
+            energy = Critic(c, w, 1, self.k) if self.game == "egan" else Energy(c, w, self.k)
+            self.E = self._add("E", energy, 0.5 if self.game in ("dgm", "egan") else 0.9)
         if self.joint or method == "WGAN-GP":
             critic = SteinCritic if s.stein == "code" else VectorSteinCritic
             self.F = self._add("F", critic(c, w, self.k), 0.9)
