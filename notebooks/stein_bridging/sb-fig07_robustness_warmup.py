@@ -90,7 +90,7 @@ axes[3].plot(g.hsr.mean().index, g.hsr.mean(), "o-", color=colour("Joint-W"), la
 ax2 = axes[3].twinx()
 ax2.plot(g.mmd.mean().index, g.mmd.mean(), "s--", color="0.4", label="MMD ↓")
 axes[3].set(xlabel="iterations before the bridge is switched on", ylabel="HSR ↑",
-            title="(c) warm-up (Two-Circle)")
+            title="(c, toy) warm-up (Two-Circle)")
 ax2.set_ylabel("MMD ↓")
 ax2.grid(False)
 axes[4].plot(digit_warm["warm-up fraction"], digit_warm["IS"], "o-", color=colour("Joint-W"))
