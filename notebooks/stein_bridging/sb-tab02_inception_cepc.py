@@ -51,7 +51,7 @@ cfg = paperlib.setup("sb-tab02", globals())
 # %%
 # NBVAL_CHECK_OUTPUT
 real = {ds: ex.real_scores(ds, cfg.params, device=cfg.device) for ds in cfg.params["datasets"] if ds != "cifar10"}
-paperlib.show(pd.DataFrame(real).T.rename(columns={"accuracy": "held-out accuracy", "inception_score": "IS (real)",
+paperlib.show(pd.DataFrame(real).T.round(4).rename(columns={"accuracy": "held-out accuracy", "inception_score": "IS (real)",
                                                     "cepc": "CEPC (real)", "n": "held-out digits",
                                                     "train": "training digits"}),
               "Digit classifier: held-out accuracy, and the IS / CEPC of the real held-out digits", precision=3)

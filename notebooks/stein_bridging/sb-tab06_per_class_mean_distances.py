@@ -61,7 +61,7 @@ per_class = pd.DataFrame(rows)
 for ds, block in per_class.groupby("dataset"):
     for norm in ("l1", "l2"):
         table = block.pivot(index="method", columns="class", values=norm).reindex(ex.UNCONDITIONAL)
-        table["mean"] = table.mean(1)
+        table["mean"] = table.mean(axis=1)
         paperlib.show(table, f"{ds}: {norm} distance between the class means, generated (classifier's class) vs true",
                       precision=2)
 
