@@ -79,8 +79,9 @@ paperlib.show(ours.set_index(["column", "method"]),
 # ## Claims (spec A.6, claim 8): the orderings within each column
 #
 # The paper's claim is about orderings; the absolute numbers depend on the classifier, the budget and the
-# width, so they are not expected to agree. With one seed per model at the `cpu` budget, a difference in the
-# second decimal of the IS is within seed-to-seed noise.
+# width, so they are not expected to agree. There is one seed per model at the `cpu` budget, and two cold runs
+# of the same settings on two cores differed by up to 0.35 in a model's IS (floating-point differences grow
+# during GAN training), so orderings closer than that are not decided by one run.
 
 # %%
 def best(column, winner, q):
