@@ -208,3 +208,17 @@ def test_busy_entry_is_skipped_without_waiting(tmp_path):
     assert calls == []
     assert cache.get_or_compute("busy", {"a": 1}, lambda: calls.append(1) or 42, wait=False) == 42
     assert calls == [1]
+
+
+def test_compute_all_revisits_busy_entries_and_keeps_the_job_order():
+    from paperlib.core.cache import BUSY, compute_all
+
+    calls = []
+
+    def runner(name, wait):
+        calls.append((name, wait))
+        busy_once = name == "a" and sum(c[0] == "a" for c in calls) == 1
+        return BUSY if busy_once else name.upper()
+
+    assert compute_all([("a",), ("b",)], runner, poll=0) == ["A", "B"]
+    assert calls == [("a", False), ("b", False), ("a", True)]   # a was busy: revisited, and the last one waits

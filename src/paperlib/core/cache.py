@@ -14,6 +14,7 @@ import errno
 import hashlib
 import json
 import logging
+import time
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -146,3 +147,21 @@ class Cache:
 def cached(name: str, config: Any, compute: Callable[[], T], root: str | Path | None = None) -> T:
     """Shorthand for ``Cache(root).get_or_compute(name, config, compute)``."""
     return Cache(root).get_or_compute(name, config, compute)
+
+
+def compute_all(jobs: list[tuple], runner: Callable[..., Any], poll: float = 5.0) -> list:
+    """``runner(*job, wait=...)`` for every job, in order of the jobs. An entry another process is computing right
+    now (``BUSY``) is skipped and revisited, so pages executed in parallel train different runs instead of waiting
+    on the same one; the last remaining job waits."""
+    done: dict[int, Any] = {}
+    while len(done) < len(jobs):
+        progressed = False
+        for i, job in enumerate(jobs):
+            if i in done:
+                continue
+            r = runner(*job, wait=len(done) == len(jobs) - 1)
+            if r is not BUSY:
+                done[i], progressed = r, True
+        if not progressed:
+            time.sleep(poll)   # every remaining run is being trained by another page
+    return [done[i] for i in range(len(jobs))]

@@ -151,8 +151,8 @@ def safe_state_dict(path: Path) -> dict:
 def inception_extractor(hub_dir: str | Path | None = None) -> nn.Module:
     """torchmetrics' Inception-v3 (features ``logits_unbiased`` and ``2048``) built from the hub-cache file.
 
-    torch-fidelity loads the file through ``torch.hub.load_state_dict_from_url``, whose default is
-    ``weights_only=False``; we hand it the state dict read by :func:`safe_state_dict` instead."""
+    torch-fidelity would load the file through ``torch.hub.load_state_dict_from_url``, which unpickles it in full;
+    we hand it the tensors-only state dict read by :func:`safe_state_dict` instead."""
     import torch_fidelity.feature_extractor_inceptionv3 as fe
     from torchmetrics.image.fid import NoTrainInceptionV3
 

@@ -6,13 +6,12 @@ parallel pages train different runs through non-blocking cache locks (:func:`sui
 """
 from __future__ import annotations
 
-import time
 from typing import Any, Sequence
 
 import numpy as np
 import torch
 
-from paperlib.core.cache import BUSY, Cache
+from paperlib.core.cache import BUSY, Cache, compute_all
 from paperlib.data import digits, toy
 from paperlib.estimators.image_metrics import image_statistics  # noqa: F401 (page API)
 from paperlib.methods.digit_gan import DIGIT_METHODS, DigitSettings, DigitTrainer  # noqa: F401 (page API)
@@ -84,18 +83,10 @@ def suites(params: dict[str, Any], seed: int = 0, device: str = "cpu", cache: Ca
     Pages executed in parallel share these runs: a run another page is training is skipped and
     revisited, so two pages train two different runs instead of waiting on the same one.
     """
-    todo = list(datasets or DATASETS)
-    done: dict[str, dict] = {}
-    while todo:
-        progressed = False
-        for d in list(todo):
-            r = suite(d, params, seed=seed, cache=cache, device=device, wait=len(todo) == 1)
-            if r is not BUSY:
-                done[d], progressed = r, True
-                todo.remove(d)
-        if todo and not progressed:
-            time.sleep(5)   # every remaining run is being trained by another page
-    return {d: done[d] for d in (datasets or DATASETS)}
+    names = list(datasets or DATASETS)
+    runs = compute_all([(d,) for d in names],
+                       lambda d, wait: suite(d, params, seed=seed, cache=cache, device=device, wait=wait))
+    return dict(zip(names, runs))
 
 
 def member(result: dict, method: str, seed: int | None = None) -> tuple[dict, int]:

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from paperlib.core.cache import BUSY, Cache
+from paperlib.core.cache import Cache, compute_all
 from paperlib.core.devices import place
 from paperlib.core.settings import for_dataset
 from paperlib.data import images as image_data
@@ -371,23 +371,6 @@ def image_run(dataset: str, method: str, params: dict[str, Any], conditional: bo
     return (cache or Cache()).get_or_compute("sb-image-run", config, compute, checkpoint=True, wait=wait)
 
 
-def _all(jobs: list[tuple], runner) -> list:
-    """Run every job; a run another page is training right now is skipped and revisited."""
-    done: dict[int, Any] = {}
-    while len(done) < len(jobs):
-        progressed = False
-        for i, job in enumerate(jobs):
-            if i in done:
-                continue
-            r = runner(*job, wait=len(done) == len(jobs) - 1)
-            if r is not BUSY:
-                done[i], progressed = r, True
-        if not progressed:
-            import time
-            time.sleep(5)
-    return [done[i] for i in range(len(jobs))]
-
-
 def image_suite(params: dict[str, Any], seed: int = 0, device: str = "cpu", cache: Cache | None = None) -> dict:
     """Every model of Tables 2-3 and Figs. 8-11 on each dataset of ``params["datasets"]``:
     ``{(dataset, "conditional" | "unconditional"): {method: run}}`` (CIFAR-10: unconditional only).
@@ -398,7 +381,7 @@ def image_suite(params: dict[str, Any], seed: int = 0, device: str = "cpu", cach
             jobs.append((ds, "unconditional", m))
         if not ds.endswith("cifar10"):
             jobs += [(ds, "conditional", m) for m in CONDITIONAL]
-    runs = _all(jobs, lambda ds, kind, m, wait: image_run(ds, m, params, kind == "conditional", seed,
+    runs = compute_all(jobs, lambda ds, kind, m, wait: image_run(ds, m, params, kind == "conditional", seed,
                                                           device=device, cache=cache, wait=wait))
     out: dict = {}
     for (ds, kind, m), r in zip(jobs, runs):
@@ -411,7 +394,7 @@ def warmup_runs(params: dict[str, Any], seed: int = 0, device: str = "cpu", cach
     ``warmup_fractions`` (Fig. 7 c)."""
     ds = params["datasets"][0]
     fr = list(params["warmup_fractions"])
-    runs = _all([(f,) for f in fr], lambda f, wait: image_run(ds, "Joint-W", params, False, seed, warmup_fraction=f,
+    runs = compute_all([(f,) for f in fr], lambda f, wait: image_run(ds, "Joint-W", params, False, seed, warmup_fraction=f,
                                                               device=device, cache=cache, wait=wait))
     return dict(zip(fr, runs))
 
@@ -423,15 +406,6 @@ def real_scores(dataset: str, params: dict[str, Any], device: str = "cpu", cache
     logits = _logits(classifier_net(c), d["held_out"])
     return {"accuracy": c["accuracy"], "inception_score": im.inception_score(logits)[0], "cepc": im.cepc(logits),
             "n": len(d["held_out"]), "train": len(d["train"])}
-
-
-def image_table(suite_: dict, columns: Sequence[str] = ("inception_score", "cepc", "fid")) -> pd.DataFrame:
-    """Long table: dataset, setting, method, and the scalar read-outs in ``columns``."""
-    rows = []
-    for (ds, kind), runs in suite_.items():
-        for m, r in runs.items():
-            rows.append({"dataset": ds, "setting": kind, "method": m, **{c: float(r[c]) for c in columns}})
-    return pd.DataFrame(rows)
 
 
 def class_flips(run_: dict) -> np.ndarray:
