@@ -136,3 +136,48 @@ def ood_negatives(images: torch.Tensor, labels: torch.Tensor, seed: int = 0,
     if lsun is not None:
         out["lsun"] = lsun.mean(1, keepdim=True) if images.shape[1] == 1 and lsun.shape[1] == 3 else lsun
     return out
+
+
+# ------------------------------------------------------------------ stand-ins that scikit-image ships (GGCN)
+PHOTOS = ("astronaut", "coffee", "chelsea", "rocket")     # colour photographs (the SUN stand-in, Fig. 10)
+TEXTURES = ("brick", "grass", "gravel")                   # grey textures (the LSUN-bedroom stand-in, Fig. 5)
+
+
+def _skimage(name: str) -> torch.Tensor:
+    """A scikit-image sample image as (C, H, W) in [0, 1] (it ships in the wheel: no download)."""
+    import skimage.data
+
+    a = torch.from_numpy(getattr(skimage.data, name)().astype("float32") / 255.0)
+    return a.permute(2, 0, 1) if a.dim() == 3 else a[None]
+
+
+def lfw_faces(size: int = 32) -> torch.Tensor:
+    """scikit-image's ``lfw_subset``: 200 grey 25×25 faces (100 faces, 100 non-faces in the file; the first 100
+    are the faces) resized bilinearly to ``size`` — the CelebA stand-in, in [−1, 1]."""
+    import skimage.data
+
+    x = torch.from_numpy(skimage.data.lfw_subset()[:100].astype("float32"))[:, None]
+    return to_model_range(F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False))
+
+
+def crops(name: str, n: int, size: int = 32, scale: int = 4, seed: int = 0) -> torch.Tensor:
+    """``n`` random ``size·scale``-pixel crops of a scikit-image picture, downsampled by ``scale`` (area
+    averaging) to ``size``×``size``, in [−1, 1] (seeded)."""
+    img = _skimage(name)
+    g = torch.Generator().manual_seed(seed)
+    big = size * scale
+    h, w = img.shape[1:]
+    ys = torch.randint(0, h - big + 1, (n,), generator=g)
+    xs = torch.randint(0, w - big + 1, (n,), generator=g)
+    x = torch.stack([img[:, a:a + big, b:b + big] for a, b in zip(ys.tolist(), xs.tolist())])
+    return to_model_range(F.avg_pool2d(x, scale))
+
+
+def centre_crop(name: str, size: int = 32, scale: int = 8) -> torch.Tensor:
+    """The centre ``size·scale`` square of a scikit-image picture downsampled to ``size`` (1, C, size, size)."""
+    img = _skimage(name)
+    h, w = img.shape[1:]
+    big = min(size * scale, h, w)
+    a, b = (h - big) // 2, (w - big) // 2
+    x = img[None, :, a:a + big, b:b + big]
+    return to_model_range(F.interpolate(x, size=(size, size), mode="area"))

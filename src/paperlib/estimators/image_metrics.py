@@ -126,25 +126,30 @@ def image_statistics(images: torch.Tensor, mean_image: torch.Tensor, reference_i
 
 
 # ------------------------------------------------------------------------------------- Inception-v3 (paper)
-def inception_weights(hub_dir: str | Path | None = None) -> Path:
-    """The Inception-v3 weights file in the torch hub cache; a missing file names the file, folder and URL."""
+def hub_weights(file: str, url: str, what: str, hub_dir: str | Path | None = None) -> Path:
+    """A pretrained weights file in the torch hub cache; a missing file names the file, folder and URL."""
     folder = Path(hub_dir) if hub_dir is not None else Path(torch.hub.get_dir()) / "checkpoints"
-    path = folder / INCEPTION_FILE
+    path = folder / file
     if not path.is_file():
         raise WeightsMissingError(
-            f"Inception-v3 weights not found: {INCEPTION_FILE} is missing from {folder}. Download it from "
-            f"{INCEPTION_URL} into that folder (or set TORCH_HOME so that <TORCH_HOME>/hub/checkpoints holds it).")
+            f"{what} weights not found: {file} is missing from {folder}. Download it from "
+            f"{url} into that folder (or set TORCH_HOME so that <TORCH_HOME>/hub/checkpoints holds it).")
     return path
 
 
-def safe_state_dict(path: Path) -> dict:
+def inception_weights(hub_dir: str | Path | None = None) -> Path:
+    """The Inception-v3 weights file of torch-fidelity in the torch hub cache."""
+    return hub_weights(INCEPTION_FILE, INCEPTION_URL, "Inception-v3", hub_dir)
+
+
+def safe_state_dict(path: Path, url: str = INCEPTION_URL) -> dict:
     """A weights file read with ``weights_only=True`` (tensors only, nothing executed) after checking the
     SHA-256 prefix in its name (torch hub's convention ``name-<sha256[:8]>.pth``)."""
     prefix = path.stem.rsplit("-", 1)[-1]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if len(prefix) == 8 and not digest.startswith(prefix):
         raise ValueError(f"{path} does not match its checksum (sha256 {digest[:8]}…, name says {prefix}); "
-                         f"delete it and download it again from {INCEPTION_URL}")
+                         f"delete it and download it again from {url}")
     return torch.load(path, map_location="cpu", weights_only=True)
 
 
@@ -164,3 +169,82 @@ def inception_extractor(hub_dir: str | Path | None = None) -> nn.Module:
     finally:
         fe.load_state_dict_from_url = original
     return net.eval()
+
+
+# ------------------------------------------------------------------------------ GGCN read-outs (spec B.0.7)
+VGG16_FILE = "vgg16-397923af.pth"   # torchvision's ImageNet VGG-16 (models.VGG16_Weights.IMAGENET1K_V1)
+VGG16_URL = "https://download.pytorch.org/models/vgg16-397923af.pth"
+
+
+def vgg_features(hub_dir: str | Path | None = None) -> nn.Module:
+    """The first four conv layers of ImageNet VGG-16 (conv1_1 … conv2_2 with their ReLUs and the pool between),
+    fixed: the response filters of wGCN (spec B.0.5). Read tensors-only from the torch hub cache after the
+    checksum check; grey images are repeated to three channels, $[-1,1]$ mapped to ImageNet's normalisation."""
+    import torchvision
+
+    state = safe_state_dict(hub_weights(VGG16_FILE, VGG16_URL, "VGG-16", hub_dir), VGG16_URL)
+    vgg = torchvision.models.vgg16()
+    vgg.load_state_dict(state)
+    body = vgg.features[:9].eval().requires_grad_(False)   # conv1_1, relu, conv1_2, relu, pool, conv2_1, relu, conv2_2, relu
+    mean = torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1)
+    std = torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1)
+
+    class _VGG(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = body
+
+        def forward(self, x):
+            x = (x + 1) / 2
+            x = x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x
+            return self.body((x - mean.to(x)) / std.to(x))
+
+    return _VGG()
+
+
+def responses(x: torch.Tensor, filters: torch.Tensor | nn.Module, chunk: int = 500) -> torch.Tensor:
+    r"""$H_k(x)$: the spatial mean of $\mathrm{ReLU}(F_k*x)$ per image and filter, (N, K). ``filters`` is a
+    fixed bank (K, C, s, s) or a module whose output channels are the responses (VGG's ReLUs)."""
+    import torch.nn.functional as F
+
+    out = []
+    with torch.no_grad():
+        for c in x.float().split(chunk):
+            if isinstance(filters, torch.Tensor):
+                h = F.relu(F.conv2d(c, filters, padding=filters.shape[-1] // 2))
+            else:
+                h = filters(c)
+            out.append(h.mean((2, 3)))
+    return torch.cat(out)
+
+
+def response_distance(observed: torch.Tensor, synthesised: torch.Tensor, filters) -> float:
+    r"""Spec B.0.7 [infer]: $R=rac1K\sum_kig|\overline{H_k(x)}-\overline{H_k(	ilde x)}ig|$ (0 at the MLE fixed
+    point, where the expected responses match)."""
+    return float((responses(observed, filters).mean(0) - responses(synthesised, filters).mean(0)).abs().mean())
+
+
+def collapse_share(images: torch.Tensor, threshold: float = 0.05) -> float:
+    """Share of images whose pixel standard deviation is below ``threshold`` (flat, collapsed samples) [recon]."""
+    return float((images.float().flatten(1).std(1) < threshold).double().mean())
+
+
+def sharpness(images: torch.Tensor) -> np.ndarray:
+    """Per-image variance of the 3×3 Laplacian (higher = sharper; the spec's Fig. 6 proxy)."""
+    import torch.nn.functional as F
+
+    k = torch.tensor([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]]).view(1, 1, 3, 3)
+    x = images.float().flatten(0, 1)[:, None]
+    return F.conv2d(x, k).flatten(1).var(1).view(len(images), -1).mean(1).numpy()
+
+
+def inpainting_scores(restored: torch.Tensor, target: torch.Tensor) -> dict[str, float]:
+    """Table III's MSE, PSNR and SSIM per image, averaged, pixels in $[-1, 1]$ (data range 2; spec B.11):
+    torchmetrics' PSNR (``reduction="none"`` per image) and Gaussian-window SSIM."""
+    from torchmetrics.functional.image import peak_signal_noise_ratio, structural_similarity_index_measure
+
+    r, t = restored.float(), target.float()
+    mse = (r - t).flatten(1).pow(2).mean(1)
+    psnr = peak_signal_noise_ratio(r, t, data_range=2.0, reduction="none", dim=(1, 2, 3))
+    ssim = structural_similarity_index_measure(r, t, data_range=2.0, reduction="none")
+    return {"MSE": float(mse.mean()), "PSNR": float(psnr.mean()), "SSIM": float(ssim.mean())}

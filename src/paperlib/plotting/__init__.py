@@ -17,6 +17,10 @@ METHOD_COLOURS = {
     "DEM": _PALETTE[5], "EGAN": _PALETTE[6], "DGM": _PALETTE[8],
     "WGAN-GP+LR": _PALETTE[1], "WGAN-GP+ER": _PALETTE[3], "WGAN-GP+VA": _PALETTE[4],
     "GAN+LR": _PALETTE[1], "GAN+ER": _PALETTE[3], "GAN+VA": _PALETTE[4],
+    # GGCN chapter
+    "GCN": _PALETTE[0], "wGCN": _PALETTE[3], "MGCN": _PALETTE[5], "wMGCN": _PALETTE[1], "FRAME": _PALETTE[8],
+    "wFRAME": _PALETTE[6], "GGCN": _PALETTE[2], "GGCN+AMS": _PALETTE[9], "GGCN-LHS+AMS": _PALETTE[4],
+    "DCGAN": _PALETTE[7],
 }
 
 
@@ -102,6 +106,17 @@ def image_grid(images, nrow: int):
     from torchvision.utils import make_grid
 
     return make_grid(images, nrow=nrow, padding=1, pad_value=0.5).permute(1, 2, 0).numpy()
+
+
+def show_images(ax, images, nrow: int, title: str = "") -> None:
+    """Images in [−1, 1] (N, C, H, W) tiled on ``ax`` (grey colour map for one channel), no ticks."""
+    import torch
+
+    x = ((torch.as_tensor(images).float() + 1) / 2).clamp(0, 1)
+    grid = image_grid(x, nrow)
+    ax.imshow(grid[..., 0] if x.shape[1] == 1 else grid, cmap="gray", vmin=0, vmax=1)
+    ax.set(xticks=[], yticks=[], title=title)
+    ax.grid(False)
 
 
 # ------------------------------------------------------------------------------------- legibility

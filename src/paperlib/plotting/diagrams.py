@@ -37,3 +37,49 @@ def framework_diagram(objective: Objective, ax=None):
                 bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="none", alpha=0.9), zorder=2)
     ax.set_title(f"{objective.model}: ${objective.problems[0].latex()}$", fontsize=11)
     return fig
+
+
+def _box(ax, x, y, text, fc="#f2f2f2"):
+    ax.text(x, y, text, ha="center", va="center", fontsize=10, zorder=3,
+            bbox=dict(boxstyle="round,pad=0.45", fc=fc, ec="#333333"))
+
+
+def _arrow(ax, a, b, label="", colour="#333333"):
+    ax.annotate("", xy=b, xytext=a, arrowprops=dict(arrowstyle="->", lw=1.8, color=colour, shrinkA=28, shrinkB=28))
+    if label:
+        ax.text((a[0] + b[0]) / 2, (a[1] + b[1]) / 2 + 0.07, label, ha="center", va="bottom", fontsize=9, color=colour)
+
+
+def ggcn_pipeline_diagram(grids, steps: int):
+    """GGCN Fig. 3 from the library's settings: (a) MGCN's grids (``grids``, each initialised by upsampling the
+    coarser synthesis) against GGCN's generator + synthesiser; (b) the symmetrical learning of GGCN with its two
+    losses. Returns the figure."""
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(2, 1, figsize=(8.5, 6.6))
+    for ax in (a, b):
+        ax.set_axis_off()
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+    xs = [0.12 + 0.76 * i / max(1, len(grids) - 1) for i in range(len(grids))]
+    for i, (x, g) in enumerate(zip(xs, grids)):
+        _box(a, x, 0.78, f"grid {i + 1}\n{g}×{g} GCN\n{steps} Langevin steps")
+        if i:
+            _arrow(a, (xs[i - 1], 0.78), (x, 0.78), "linear upsampling")
+    a.text(0.0, 0.97, "(a) MGCN: one energy per grid", fontsize=10, weight="bold", va="top")
+    a.text(0.0, 0.5, "GGCN: the first grid is replaced by a hidden space, the upsampling by a generator",
+           fontsize=10, weight="bold", va="top")
+    _box(a, 0.12, 0.22, "hidden z\n(learned per image)", "#e8f1fa")
+    _box(a, 0.5, 0.22, "generator g(z)\nnon-linear upsampling", "#e8f1fa")
+    _box(a, 0.88, 0.22, f"synthesiser f(x)\n{grids[-1]}×{grids[-1]} GCN", "#e8f1fa")
+    _arrow(a, (0.12, 0.22), (0.5, 0.22))
+    _arrow(a, (0.5, 0.22), (0.88, 0.22), "Langevin revision")
+    b.text(0.0, 0.97, "(b) symmetrical learning", fontsize=10, weight="bold", va="top")
+    _box(b, 0.15, 0.55, "observed x", "#eef7ee")
+    _box(b, 0.5, 0.8, "revised x̃", "#eef7ee")
+    _box(b, 0.5, 0.3, "g(z)", "#e8f1fa")
+    _box(b, 0.85, 0.55, "synthesiser f", "#e8f1fa")
+    _arrow(b, (0.15, 0.55), (0.85, 0.55), "L1: MLE, f(x) vs f(x̃) (generator frozen)", "#0173B2")
+    _arrow(b, (0.5, 0.8), (0.5, 0.3), "L2: ‖x̃ − g(z)‖² and ‖x − g(z)‖² (synthesiser frozen)", "#D55E00")
+    fig.tight_layout()
+    return fig
