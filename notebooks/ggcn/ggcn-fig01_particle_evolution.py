@@ -68,7 +68,7 @@ fig.tight_layout()
 figures = save_figure(fig, cfg.item, "particles")
 
 # %% [markdown]
-# ## (b) Synthesis along the learning iterations, one image (collapsed frames framed in yellow)
+# ## (b) Synthesis along the learning iterations, one image (frames with artefacts framed in yellow)
 
 # %% tags=["hide-input"]
 its = single["GCN"]["iteration"]
@@ -78,7 +78,7 @@ for r, m in enumerate(("GCN", "wGCN")):
     show_images(axes[r, 0], single[m]["train_images"][:1].float(), 1, "training image" if r == 0 else "")
     axes[r, 0].set_ylabel(m)
     imgs = np.asarray(single[m]["history"]["images"])[:, 0]
-    coll = ex.curve(single[m], "collapse")
+    coll = ex.curve(single[m], "artefacts")
     for c, i in enumerate(picks, start=1):
         show_images(axes[r, c], torch.from_numpy(imgs[i, :1].astype(np.float32)), 1, f"it. {its[i]}")
         if coll[i] > 0.5:
@@ -103,7 +103,7 @@ figures += save_figure(fig, cfg.item, "curves")
 tail = max(1, len(particles["GCN"]["energy"]) // 10)
 summary = pd.DataFrame({m: {"2-D: mean potential, last 10 %": particles[m]["energy"][-tail:].mean(),
                             "image: final response distance": single[m]["response_final"],
-                            "image: share of evaluations collapsed": ex.curve(single[m], "collapse").mean()}
+                            "image: share of evaluations with artefacts": ex.curve(single[m], "artefacts").mean()}
                         for m in ("GCN", "wGCN")}).T
 paperlib.show(summary, "Fig. 1 read-outs (lower is better)", precision=3)
 
@@ -123,13 +123,14 @@ def lower_response():
 
 def gcn_collapses():
     a, b = summary.loc["GCN"].iloc[2], summary.loc["wGCN"].iloc[2]
-    return bool(a > 0 and b == 0), f"share of collapsed evaluations: GCN {a:.2f}, wGCN {b:.2f}"
+    return bool(a > 0 and b == 0), f"share of evaluations with artefacts: GCN {a:.2f}, wGCN {b:.2f}"
 
 
 claims = check_claims([
     Claim("FIG1-a", "wGCN's particles end closer to the minimum (lower mean potential) than GCN's.", lower_potential),
     Claim("FIG1-b", "On one image, wGCN's final response distance is lower than GCN's.", lower_response),
-    Claim("FIG1-c", "GCN's synthesis collapses during learning while wGCN's never does.", gcn_collapses),
+    Claim("FIG1-c", "GCN's synthesis collapses (artefacts: flat or diverged images) during learning while wGCN's "
+          "never does.", gcn_collapses),
 ])
 verdict_table(claims)
 

@@ -48,8 +48,7 @@ cfg = paperlib.setup("ggcn-fig05", globals())
 runs = ex.few_sample_suite(cfg.params, seed=cfg.seed, device=cfg.device)
 sources = sorted({k[0] for k in runs}, key=[ex.source(cfg.params, s) for s in ex.FEW_SOURCES].index)
 subsets = sorted({k[1] for k in runs})
-NAMES = {"few-faces": "faces (CelebA stand-in)", "few-textures": "textures (LSUN stand-in)",
-         "few-digits": "digits (CIFAR-10 stand-in)"}
+NAMES = ex.DATA_NAMES
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, len(sources), figsize=(9, 3.4), sharey=False)

@@ -59,7 +59,7 @@ figures = save_figure(fig, cfg.item, "samples")
 # %%
 # NBVAL_CHECK_OUTPUT
 table = pd.DataFrame({m: {"nearest-input MSE": runs[m]["nearest_mse"], "response distance": runs[m]["response_final"],
-                          "collapse share": runs[m]["collapse_final"]} for m in MODELS}).T
+                          "artefact share": runs[m]["artefacts_final"]} for m in MODELS}).T
 paperlib.show(table, "How faithfully each model reproduces the few inputs (lower is better)", precision=4)
 
 # %% [markdown]

@@ -48,3 +48,30 @@ def test_ood_negatives():
     partner = 2 * neg["average"] - x
     idx = torch.cdist(partner.flatten(1), x.flatten(1)).argmin(1)
     assert bool((y[idx] != y).all())
+
+
+def test_scikit_image_stand_ins_shapes_and_ranges():
+    faces = images.lfw_faces()
+    assert faces.shape == (100, 1, 32, 32) and float(faces.min()) >= -1 and float(faces.max()) <= 1
+    crops = images.crops("brick", 5, seed=3)
+    assert crops.shape == (5, 1, 32, 32) and torch.equal(crops, images.crops("brick", 5, seed=3))
+    assert images.crops("astronaut", 2).shape == (2, 3, 32, 32)
+    assert images.centre_crop("rocket").shape == (1, 3, 32, 32)
+
+
+def test_ggcn_sources_are_seeded_and_unknown_ones_are_named():
+    from paperlib.experiments import ggcn as ex
+
+    a, b = ex.data("few-digits", 6, subset=1)["train"], ex.data("few-digits", 6, subset=1)["train"]
+    assert a.shape == (6, 1, 32, 32) and torch.equal(a, b)
+    assert not torch.equal(a, ex.data("few-digits", 6, subset=0)["train"])
+    assert ex.data("photos")["train"].shape == (4, 3, 32, 32)
+    faces = ex.data("faces")
+    assert faces["train"].shape[0] == 80 and faces["held_out"].shape[0] == 20
+    with pytest.raises(KeyError, match="available: digits, faces"):
+        ex.data("sun")
+
+
+def test_missing_celeba_names_the_folder_and_the_call(tmp_path):
+    with pytest.raises(DatasetMissingError, match="CelebA"):
+        images.load("celeba", root=tmp_path)

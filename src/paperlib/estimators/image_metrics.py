@@ -229,12 +229,21 @@ def collapse_share(images: torch.Tensor, threshold: float = 0.05) -> float:
     return float((images.float().flatten(1).std(1) < threshold).double().mean())
 
 
+def artefact_share(images: torch.Tensor, threshold: float = 0.05, bound: float = 2.0) -> float:
+    """Share of images that are collapsed (pixel std below ``threshold``) or diverged (a pixel beyond ±``bound``,
+    twice the data range $[-1, 1]$): the GGCN pages' proxy for the paper's collapse artefacts [recon]."""
+    x = images.float().flatten(1)
+    bad = (x.std(1) < threshold) | (x.abs().amax(1) > bound)
+    return float(bad.double().mean())
+
+
 def sharpness(images: torch.Tensor) -> np.ndarray:
-    """Per-image variance of the 3×3 Laplacian (higher = sharper; the spec's Fig. 6 proxy)."""
+    """Per-image variance of the 3×3 Laplacian of the images as displayed (clipped to $[-1, 1]$; higher =
+    sharper; the spec's Fig. 6 proxy)."""
     import torch.nn.functional as F
 
     k = torch.tensor([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]]).view(1, 1, 3, 3)
-    x = images.float().flatten(0, 1)[:, None]
+    x = images.float().clamp(-1, 1).flatten(0, 1)[:, None]
     return F.conv2d(x, k).flatten(1).var(1).view(len(images), -1).mean(1).numpy()
 
 

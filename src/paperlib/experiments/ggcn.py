@@ -9,7 +9,9 @@ Data (``source`` of a run; the ``cpu`` stand-ins are named on each page):
   digits, faces and scikit-image's textures (the LSUN-bedroom stand-in of Fig. 5);
 * ``photos`` — crops of four scikit-image photographs (the SUN stand-in of Fig. 10);
 * ``rocket`` — scikit-image's rocket photograph, one 32×32 image (the "spaceship" of Fig. 1);
-* ``cifar10`` / ``celeba`` / ``lsun`` under ``paper``; ``fake-*`` (``FakeData``) in the paper-shaped dry run.
+* ``cifar10`` / ``celeba`` / ``lsun`` (and their few-sample sets ``few-cifar10`` …) under ``paper``; SUN and the
+  paper's spaceship image are not downloadable, so ``photos`` and ``rocket`` stay; ``fake-*`` (``FakeData``) in
+  the paper-shaped dry run.
 """
 from __future__ import annotations
 
@@ -40,13 +42,14 @@ STAND_IN = {
     "photos": "crops of four scikit-image photographs (astronaut, coffee, chelsea, rocket) instead of SUN images",
     "rocket": "scikit-image's rocket photograph (centre crop, 32×32) instead of the paper's spaceship image",
 }
-FEW = {"few-digits": "digits", "few-faces": "faces", "few-textures": "textures"}
+FEW = {"few-digits": "digits", "few-faces": "faces", "few-textures": "textures", "few-cifar10": "cifar10",
+       "few-celeba": "celeba", "few-lsun": "lsun"}
 PAGE_KNOBS = {"lr_factors", "few_subsets", "few_images", "classifier_iterations", "final_samples", "dcgan_iterations",
               "data", "download", "particles", "particle_iterations", "particle_steps", "mask_seed",
               "digit_iterations", "face_iterations"}
 # the paper's data for each stand-in (``data: paper``); SUN and the spaceship image are not downloadable
-PAPER_SOURCE = {"digits": "cifar10", "faces": "celeba", "few-digits": "few-digits", "few-faces": "few-faces",
-                "few-textures": "few-textures", "photos": "photos", "rocket": "rocket"}
+PAPER_SOURCE = {"digits": "cifar10", "faces": "celeba", "few-digits": "few-cifar10", "few-faces": "few-celeba",
+                "few-textures": "few-lsun", "photos": "photos", "rocket": "rocket"}
 
 
 def source(params: dict[str, Any], name: str) -> str:
@@ -65,8 +68,9 @@ def settings(params: dict[str, Any], **changes) -> GCNSettings:
     return replace(s, **changes)
 
 
-def data(source: str, few_images: int = 8, subset: int = 0, download: bool = False) -> dict[str, torch.Tensor]:
-    """Training images (and labels) of ``source`` (module docstring)."""
+def data(source: str, few_images: int = 8, subset: int = 0, download: bool = False,
+         limit: int | None = None) -> dict[str, torch.Tensor]:
+    """Training images (and labels) of ``source`` (module docstring); ``limit`` caps a paper dataset's size."""
     if source == "digits":
         d = image_data.stand_in(2000)
         return {"train": d["train"], "labels": d["train_labels"], "held_out": d["held_out"],
@@ -79,8 +83,8 @@ def data(source: str, few_images: int = 8, subset: int = 0, download: bool = Fal
         if base == "textures":
             names = image_data.TEXTURES
             x = image_data.crops(names[subset % len(names)], few_images, seed=subset)
-        else:
-            pool = data(base)["train"]
+        else:   # a seeded draw of ``few_images`` from the first 10,000 images of the base set
+            pool = data(base, download=download, limit=10000)["train"]
             g = torch.Generator().manual_seed(1000 + subset)
             x = pool[torch.randperm(len(pool), generator=g)[:few_images]]
         return {"train": x, "labels": None}
@@ -93,11 +97,12 @@ def data(source: str, few_images: int = 8, subset: int = 0, download: bool = Fal
         x, y = image_data.fake(source[5:], 200)
         return {"train": x, "labels": y, "held_out": x[:50], "held_out_labels": y[:50]}
     if source in ("cifar10", "celeba", "lsun"):
-        x, y = image_data.load(source, "train", download=download)
-        xt, yt = image_data.load(source, "test", download=download)
-        return {"train": x, "labels": y if (y >= 0).all() else None, "held_out": xt[:10000], "held_out_labels": yt[:10000]}
+        x, y = image_data.load(source, "train", download=download, limit=limit)
+        xt, yt = image_data.load(source, "test", download=download, limit=10000)
+        return {"train": x, "labels": y if bool((y >= 0).all()) else None, "held_out": xt, "held_out_labels": yt}
     raise KeyError(f"unknown GGCN data source {source!r}; available: digits, faces, few-digits, few-faces, "
-                   f"few-textures, photos, rocket, cifar10, celeba, lsun, fake-mnist, fake-cifar10")
+                   f"few-textures, photos, rocket, cifar10, celeba, lsun, few-cifar10, few-celeba, few-lsun, "
+                   f"fake-mnist, fake-cifar10")
 
 
 def _classifier(params: dict[str, Any], device: str, cache: Cache | None):
@@ -117,7 +122,7 @@ def _logits(net, x: torch.Tensor) -> torch.Tensor:
 def run(source: str, model: str, params: dict[str, Any], seed: int = 0, subset: int = 0, device: str = "cpu",
         cache: Cache | None = None, wait: bool = True, **changes) -> dict:
     """One model of :data:`MODELS` (or ``"DCGAN"``) trained on ``source`` (cached, checkpointed), with its
-    read-outs: the logged curves, ``final_samples`` samples, their collapse share, sharpness, response distance
+    read-outs: the logged curves, ``final_samples`` samples, their collapse and artefact shares, sharpness, response distance
     to the training images, nearest-training-image MSE; on digits the classifier's IS (one split) and
     confidence; for generator models a 10-frame latent interpolation (8 midpoints, Fig. 12)."""
     s = settings(params, **changes)
@@ -152,6 +157,7 @@ def run(source: str, model: str, params: dict[str, Any], seed: int = 0, subset: 
 def _readouts(samples, labels, train, filters, s: GCNSettings, scorer) -> dict:
     out = {"samples": samples[:100].half(), "sample_labels": labels if labels is None else labels[:100],
            "collapse_final": im.collapse_share(samples, s.collapse_std),
+           "artefacts_final": im.artefact_share(samples, s.collapse_std),
            "sharpness": float(im.sharpness(samples).mean()),
            "response_final": im.response_distance(train, samples, filters),
            "nearest_mse": nearest_mse(samples, train)}
@@ -287,7 +293,8 @@ def inpainting(params: dict[str, Any], seed: int = 0, device: str = "cpu", cache
     """Fig. 11 / Table III (spec B.11): the auto-encoder generator trained with the GGCN+AMS loop on masked training
     faces (masks of all three kinds), then scored on the held-out faces per mask: MSE, PSNR, SSIM (pixels in
     [−1, 1]); FID needs the paper's Inception features on CelebA and is not computed on the stand-in."""
-    s = settings(params)
+    its = params["face_iterations"]
+    s = settings(params, iterations=its, eval_every=max(1, its // 10))
     src = source(params, "faces")
     config = {"source": src, "settings": s.as_dict(), "seed": seed, "mask_seed": params["mask_seed"]}
 
@@ -344,6 +351,9 @@ UNCONDITIONAL = ["GCN", "wGCN", "wFRAME", "GGCN+AMS", "GGCN", "DCGAN"]
 CONDITIONAL = ["GCN", "wGCN", "wFRAME", "MGCN", "DCGAN", "GGCN+AMS", "GGCN"]
 FACE_MODELS = ["MGCN", "wMGCN", "GGCN-LHS+AMS", "GGCN+AMS"]
 FEW_SOURCES = ["few-digits", "few-faces", "few-textures"]
+DATA_NAMES = {"few-faces": "faces (CelebA stand-in)", "few-textures": "textures (LSUN stand-in)",
+              "few-digits": "digits (CIFAR-10 stand-in)", "few-celeba": "CelebA", "few-lsun": "LSUN bedroom",
+              "few-cifar10": "CIFAR-10"}
 
 
 def digit_suite(params: dict[str, Any], seed: int = 0, device: str = "cpu", cache: Cache | None = None) -> dict:

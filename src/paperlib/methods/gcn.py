@@ -13,12 +13,14 @@ Model: $p_\theta(x)\propto\exp(f_\theta(x))\,\mathcal N(x;0,\sigma^2I)$ (B.0.1).
    chain's start and end of this iteration (= the previous iteration's particles for persistent chains) —
    **[infer]**: the spec B.0.2 candidate for the stripped Eq. 17/18, not the paper's;
 3. every ``gen_every`` iterations the generator: least squares toward the revised samples
-   $\overline{\|\tilde x-g_\phi(z)\|^2}$ (Eq. 19), or with AMS the amortised ascent of $\log p_\theta(g_\phi(z))$;
+   $\overline{\|\tilde x-g_\phi(z)\|^2}$ (Eq. 19), or with AMS the amortised ascent of $\log p_\theta(g_\phi(z))$ at
+   Eq. 19's scale ($\delta^2$, :meth:`GCNTrainer.ams_loss`);
    with LHS the per-example hidden vectors $z_i$ (SGD) and $g_\phi$ also descend $\overline{\|x_i-g_\phi(z_i)\|^2}$.
 
 The read-outs along the run: the response distance (B.0.7) between the observed images and the synthesis, the
 energy gap $\overline{f(x)}-\overline{f(\tilde x)}$, the mean input-gradient norm, the collapse share (images of
-pixel std below ``collapse_std``), and a digit-classifier score when a scorer is given.
+pixel std below ``collapse_std``), the artefact share (collapsed, or a pixel beyond ±2), and a digit-classifier
+score when a scorer is given.
 """
 from __future__ import annotations
 
@@ -159,8 +161,9 @@ class GCNTrainer:
             self.energies = nn.ModuleList([ConvEnergy(ch, g, s.width, min(s.depth, int(np.log2(g)) - 1), ncls)
                                            for g in sizes])
         else:
-            # FRAME's own bank is smaller than the response bank (24 filters of 7×7): the conv dominates its cost
-            self.energies = nn.ModuleList([FrameEnergy(gabor_bank(ch, scales=3, orientations=4, size=7), ncls)])
+            # FRAME's own bank is smaller than the response bank (16 filters of 7×7, every other position): a
+            # full-resolution bank costs four GCN energies per Langevin step on 2 cores (measured)
+            self.energies = nn.ModuleList([FrameEnergy(gabor_bank(ch, scales=2, orientations=4, size=7), ncls)])
         self.energies = place(self.energies, self.device)
         self.opt_e = torch.optim.Adam(self.energies.parameters(), lr=s.lr, betas=(0.5, 0.999))
         self.G = self.opt_g = self.codes = None
@@ -175,7 +178,8 @@ class GCNTrainer:
         self.chains = s.sigma * torch.randn((s.chains, *images.shape[1:]), generator=self.rng)
         self.mean_colour = self.images.mean((0, 2, 3))
         self.filters = response_filters(s.filters, ch)
-        self.reference = self.images[torch.randperm(len(images), generator=torch.Generator().manual_seed(0))[:500]]
+        reference = self.images[torch.randperm(len(images), generator=torch.Generator().manual_seed(0))[:500]]
+        self.reference_responses = im.responses(reference, self.filters).mean(0)   # once: the evaluations reuse it
         self.last = {"synth": self.chains[: s.eval_images].clone(), "gap": float("nan"), "grad_norm": float("nan")}
 
     # ----------------------------------------------------------------- synthesis
@@ -282,9 +286,9 @@ class GCNTrainer:
         z = z.detach().requires_grad_(c.LHS)
         out = self.G(z, y)
         keep = slice(from_buffer, None)             # the chains that started from g(z)
-        if c.AMS:   # amortised sampling: ascend log p_θ(g(z)) = f(g(z)) − |g(z)|²/2σ² (+ const)
+        if c.AMS:
             fake = out[keep]
-            loss = (fake.flatten(1).pow(2).sum(1) / (2 * s.sigma ** 2) - self._f()(fake, None if y is None else y[keep])).mean()
+            loss = self.ams_loss(fake, None if y is None else y[keep])
         else:       # Eq. 19: least squares toward the revised samples
             loss = (synth[keep].detach() - out[keep]).flatten(1).pow(2).sum(1).mean()
         if c.LHS:   # learned hidden space: reconstruct the observed images from their own z_i
@@ -298,6 +302,14 @@ class GCNTrainer:
             with torch.no_grad():
                 self.codes[idx] -= s.lr_z * z.grad.cpu()
         return loss.detach()
+
+    def ams_loss(self, fake: torch.Tensor, y=None) -> torch.Tensor:
+        r"""Amortised sampling (spec B.0.3): Eq. 19 toward one Langevin step $\tilde x=g+\tfrac{\delta^2}2\nabla\log
+        p_\theta(g)+\delta\epsilon$ has, to first order, the expected gradient of
+        $\delta^2\,\overline{[-\log p_\theta(g)]}=\delta^2\,\overline{\|g\|^2/2\sigma^2-f_\theta(g)}$: the ascent of $\log p_\theta$
+        at the scale of the least-squares and reconstruction losses it is added to."""
+        s = self.s
+        return s.delta ** 2 * (fake.flatten(1).pow(2).sum(1) / (2 * s.sigma ** 2) - self._f()(fake, y)).mean()
 
     # ----------------------------------------------------------------- read-outs
     @torch.no_grad()
@@ -323,10 +335,11 @@ class GCNTrainer:
     @torch.no_grad()
     def evaluate(self, final: bool = False) -> dict[str, np.ndarray]:
         synth = self.last["synth"]
-        out = {"response_distance": np.array([im.response_distance(self.reference, synth, self.filters)]),
+        out = {"response_distance": np.array([im.response_distance(None, synth, self.filters, self.reference_responses)]),
                "energy_gap": np.array([self.last["gap"]]),
                "grad_norm": np.array([self.last["grad_norm"]]),
                "collapse": np.array([im.collapse_share(synth, self.s.collapse_std)]),
+               "artefacts": np.array([im.artefact_share(synth, self.s.collapse_std)]),
                "pixel_std": np.array([float(synth.flatten(1).std(1).mean())]),
                "images": synth[: self.s.eval_images].half().numpy()[None]}
         if self.scorer is not None:
@@ -420,8 +433,7 @@ class InpaintingTrainer(GCNTrainer):
         losses = {"energy": loss.detach().reshape(1)}
         if (self.iteration + 1) % s.gen_every == 0:
             out = self.G(inp)
-            g_loss = (out.flatten(1).pow(2).sum(1) / (2 * s.sigma ** 2) - self._f()(out)).mean() \
-                + (x_obs - out).flatten(1).pow(2).sum(1).mean()
+            g_loss = self.ams_loss(out) + (x_obs - out).flatten(1).pow(2).sum(1).mean()
             self.opt_g.zero_grad(set_to_none=True)
             self.energies.requires_grad_(False)
             g_loss.backward()

@@ -82,18 +82,21 @@ def gabor_bank(channels: int = 1, scales: int = 4, orientations: int = 8, size: 
 
 class FrameEnergy(nn.Module):
     r"""FRAME: $f(x)=\sum_k\lambda_k\sum_{pos}\mathrm{ReLU}(F_k*x+b_k)$ with the filters $F_k$ fixed (a buffer) and
-    $\lambda, b$ learned; the sum over positions is a mean here (a rescaled λ)."""
+    $\lambda, b$ learned; the sum over positions is a mean here (a rescaled λ) over every ``stride``-th position
+    (2: a quarter of the positions, four times cheaper; [recon])."""
 
-    def __init__(self, filters: torch.Tensor, n_classes: int = 0):
+    def __init__(self, filters: torch.Tensor, n_classes: int = 0, stride: int = 2):
         super().__init__()
         self.register_buffer("filters", filters.clone())
+        self.stride = stride
         self.n_classes = n_classes
         k = filters.shape[0]
         self.lam = nn.Parameter(torch.zeros(max(1, n_classes), k))
         self.bias = nn.Parameter(torch.zeros(k))
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
-        h = F.relu(F.conv2d(x, self.filters, self.bias, padding=self.filters.shape[-1] // 2)).mean((2, 3))
+        h = F.relu(F.conv2d(x, self.filters, self.bias, stride=self.stride,
+                            padding=self.filters.shape[-1] // 2)).mean((2, 3))
         lam = self.lam[y] if self.n_classes else self.lam[0]
         return (h * lam).sum(1)
 
