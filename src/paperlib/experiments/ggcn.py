@@ -45,6 +45,7 @@ STAND_IN = {
 FEW = {"few-digits": "digits", "few-faces": "faces", "few-textures": "textures", "few-cifar10": "cifar10",
        "few-celeba": "celeba", "few-lsun": "lsun"}
 PAGE_KNOBS = {"lr_factors", "few_subsets", "few_images", "classifier_iterations", "final_samples", "dcgan_iterations",
+              "dcgan_width",
               "data", "download", "particles", "particle_iterations", "particle_steps", "mask_seed",
               "digit_iterations", "face_iterations"}
 # the paper's data for each stand-in (``data: paper``); SUN and the spaceship image are not downloadable
@@ -129,7 +130,7 @@ def run(source: str, model: str, params: dict[str, Any], seed: int = 0, subset: 
     config = {"source": source, "model": model, "seed": seed, "subset": subset, "settings": s.as_dict(),
               "few_images": params.get("few_images", 8), "final_samples": params["final_samples"],
               "classifier": params["classifier_iterations"] if source in ("digits",) else 0,
-              "dcgan_iterations": params.get("dcgan_iterations", 0) if model == "DCGAN" else 0}
+              "dcgan": (params["dcgan_iterations"], params["dcgan_width"]) if model == "DCGAN" else None}
 
     def compute(checkpoint):
         d = data(source, params.get("few_images", 8), subset, params.get("download", False))
@@ -181,7 +182,7 @@ def _dcgan(x, y, s: GCNSettings, params, seed, scorer, checkpoint, device) -> di
         y = None if y is None else y.repeat(reps)[:10000]
     labels = y if y is not None else torch.zeros(len(x), dtype=torch.long)
     its = params["dcgan_iterations"]
-    st = ImageSettings(dataset="ggcn", conditional=s.conditional, width=s.width / 4 if s.width >= 1 else 0.25,
+    st = ImageSettings(dataset="ggcn", conditional=s.conditional, width=params["dcgan_width"],
                        batch=64, iterations=its, eval_every=max(1, its // 5), eval_samples=100, fixed_noise=16)
     tr = ImageTrainer(x, labels, "DCGAN", seed, st, scorer=scorer, device=device)
     out = fit(tr, its, st.eval_every, checkpoint=checkpoint, checkpoint_every=500)
