@@ -75,9 +75,8 @@ fig.tight_layout()
 figures += save_figure(fig, cfg.item, "curves")
 
 # %% [markdown]
-# ## Stability signals along the runs: the input-gradient norm $\overline{\|
-abla_xf_	heta(	ilde x)\|}$ and the energy gap
-# $\overline{f_	heta(x)}-\overline{f_	heta(	ilde x)}$ (its sign flips when the synthesis overshoots the data)
+# ## Stability signals along the runs: the input-gradient norm $\overline{\|\nabla_xf_\theta(\tilde x)\|}$ and the energy gap
+# $\overline{f_\theta(x)}-\overline{f_\theta(\tilde x)}$ (its sign flips when the synthesis overshoots the data)
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))

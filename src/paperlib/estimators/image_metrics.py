@@ -218,10 +218,13 @@ def responses(x: torch.Tensor, filters: torch.Tensor | nn.Module, chunk: int = 5
     return torch.cat(out)
 
 
-def response_distance(observed: torch.Tensor, synthesised: torch.Tensor, filters) -> float:
-    r"""Spec B.0.7 [infer]: $R=rac1K\sum_kig|\overline{H_k(x)}-\overline{H_k(	ilde x)}ig|$ (0 at the MLE fixed
-    point, where the expected responses match)."""
-    return float((responses(observed, filters).mean(0) - responses(synthesised, filters).mean(0)).abs().mean())
+def response_distance(observed: torch.Tensor | None, synthesised: torch.Tensor, filters,
+                      observed_mean: torch.Tensor | None = None) -> float:
+    r"""Spec B.0.7 [infer]: $R=\frac1K\sum_k\big|\overline{H_k(x)}-\overline{H_k(\tilde x)}\big|$ (0 at the MLE fixed
+    point, where the expected responses match). ``observed_mean``: the observed images' mean responses, when a run
+    has computed them once (then ``observed`` is not read)."""
+    ref = responses(observed, filters).mean(0) if observed_mean is None else observed_mean
+    return float((ref - responses(synthesised, filters).mean(0)).abs().mean())
 
 
 def collapse_share(images: torch.Tensor, threshold: float = 0.05) -> float:
