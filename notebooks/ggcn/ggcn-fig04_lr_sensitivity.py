@@ -100,24 +100,30 @@ table = pd.DataFrame([{"model": m, "lr factor": f, "final response distance": ru
 paperlib.show(table, "Final read-outs per learning rate", precision=4)
 
 # %% [markdown]
-# ## Claim 15 (spec Part C), by the spec's proxy
-# "Less sensitive" is read as: across the learning rates, wGCN's worst final response distance and the spread of
-# its final response distances are both smaller than GCN's, and its artefact share (flat images, or a pixel beyond
-# ±2) never exceeds GCN's.
+# ## Claim 15 (spec Part C)
+# The spec's check (B.4): across the learning-rate grid, GCN produces more artefact samples than wGCN (the artefact
+# shares summed over the grid). A second reading of "less sensitive": wGCN's final response distance varies less
+# across the learning rates (smaller worst value and smaller spread).
 
 # %%
-def less_sensitive():
-    g, w = table.loc["GCN"], table.loc["wGCN"]
-    rd_g, rd_w = g["final response distance"], w["final response distance"]
-    held = (rd_w.max() < rd_g.max() and (rd_w.max() - rd_w.min()) < (rd_g.max() - rd_g.min())
-            and w["artefact share"].max() <= g["artefact share"].max())
+def fewer_artefacts():
+    g, w = table.loc["GCN", "artefact share"], table.loc["wGCN", "artefact share"]
+    return bool(g.sum() > w.sum()), (f"artefact shares summed over the grid: GCN {g.sum():.2f}, wGCN {w.sum():.2f}; "
+                                     f"per factor GCN {', '.join(f'{v:.2f}' for v in g)}, wGCN {', '.join(f'{v:.2f}' for v in w)}")
+
+
+def steadier_response():
+    rd_g, rd_w = table.loc["GCN", "final response distance"], table.loc["wGCN", "final response distance"]
+    held = rd_w.max() < rd_g.max() and (rd_w.max() - rd_w.min()) < (rd_g.max() - rd_g.min())
     return bool(held), (f"worst: wGCN {rd_w.max():.4f} vs GCN {rd_g.max():.4f}; spread: wGCN {rd_w.max() - rd_w.min():.4f}"
-                        f" vs GCN {rd_g.max() - rd_g.min():.4f}; max artefact share wGCN {w['artefact share'].max():.2f}, "
-                        f"GCN {g['artefact share'].max():.2f}")
+                        f" vs GCN {rd_g.max() - rd_g.min():.4f}")
 
 
-claims = check_claims([Claim("C15", "wGCN is less sensitive to learning-rate changes than GCN (no more artefacts, smaller "
-                             "spread of the response distance).", less_sensitive)])
+claims = check_claims([
+    Claim("C15", "Across the learning rates GCN produces more artefacts (flat images, or a pixel beyond ±2) than wGCN.",
+          fewer_artefacts),
+    Claim("C15-R", "wGCN's final response distance varies less across the learning rates than GCN's.", steadier_response),
+])
 verdict_table(claims)
 
 # %%

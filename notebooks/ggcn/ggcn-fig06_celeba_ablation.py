@@ -57,13 +57,16 @@ figures = save_figure(fig, cfg.item, "samples")
 # %%
 # NBVAL_CHECK_OUTPUT
 table = pd.DataFrame({m: {"artefact share": runs[m]["artefacts_final"], "sharpness": runs[m]["sharpness"],
+                          "diversity": runs[m]["diversity"],
                           "response distance": runs[m]["response_final"], "nearest-face MSE": runs[m]["nearest_mse"]}
                       for m in MODELS}).T
 paperlib.show(table, "Read-outs of the final samples (sharpness: variance of the Laplacian, higher = sharper)", precision=4)
 
 # %% [markdown]
 # The samples are shown clipped to the data range; a diverged sample (pixels far beyond ±1) shows as saturated
-# black and white dots and counts as an artefact.
+# black and white dots and counts as an artefact. Two cautions on the proxies: the variance of the Laplacian also
+# rises with pixel noise and with hard-edged collapsed samples, so it ranks noisy or collapsed samples as "sharp";
+# the diversity column (mean RMS distance between two samples, 0 when all samples are one image) shows collapse.
 
 # %% [markdown]
 # ## Claims 16 and 17 (spec Part C)

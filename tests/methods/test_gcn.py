@@ -115,3 +115,23 @@ def test_paper_shaped_dry_run(tmp_path):
         assert r["samples"].shape == (100, 3, 32, 32) and len(r["iteration"]) == 2
     e = nets.ConvEnergy(3, 32, 1.0, 3)
     assert sum(q.numel() for q in e.parameters()) == (3 * 32 * 25 + 32) + (32 * 64 * 9 + 64) + (64 * 128 * 9 + 128) + (128 * 16 + 1)
+
+
+def test_reinit_resets_a_share_of_the_persistent_chains(digits):
+    s = gcn.GCNSettings(**{**TINY.as_dict(), "chains": 400, "langevin_steps": 0, "reinit": 0.25})
+    tr = gcn.GCNTrainer(*digits, "GCN", s)
+    tr.chains = torch.full_like(tr.chains, 7.0)
+    tr.step()
+    reset = (tr.chains.flatten(1) != 7.0).all(1).double().mean()
+    assert 0.15 < float(reset) < 0.35
+    keep = gcn.GCNTrainer(*digits, "GCN", gcn.GCNSettings(**{**s.as_dict(), "reinit": 0.0}))
+    keep.chains = torch.full_like(keep.chains, 7.0)
+    keep.step()
+    assert bool((keep.chains == 7.0).all())
+
+
+def test_learned_hidden_vectors_stay_in_the_unit_box(digits):
+    tr = gcn.GCNTrainer(*digits, "GGCN", gcn.GCNSettings(**{**TINY.as_dict(), "lr_z": 100.0}))
+    for _ in range(4):
+        tr.step()
+    assert float(tr.codes.abs().max()) <= 1.0 and float(tr.codes.abs().max()) == 1.0

@@ -240,6 +240,14 @@ def artefact_share(images: torch.Tensor, threshold: float = 0.05, bound: float =
     return float(bad.double().mean())
 
 
+def diversity(images: torch.Tensor) -> float:
+    """Mean RMS pixel distance between two different samples (0 when every sample is the same image)."""
+    x = images.float().clamp(-1, 1).flatten(1)
+    d = torch.cdist(x, x) / x.shape[1] ** 0.5
+    n = len(x)
+    return float(d.sum() / (n * (n - 1))) if n > 1 else 0.0
+
+
 def sharpness(images: torch.Tensor) -> np.ndarray:
     """Per-image variance of the 3×3 Laplacian of the images as displayed (clipped to $[-1, 1]$; higher =
     sharper; the spec's Fig. 6 proxy)."""

@@ -159,7 +159,8 @@ def _readouts(samples, labels, train, filters, s: GCNSettings, scorer) -> dict:
     out = {"samples": samples[:100].half(), "sample_labels": labels if labels is None else labels[:100],
            "collapse_final": im.collapse_share(samples, s.collapse_std),
            "artefacts_final": im.artefact_share(samples, s.collapse_std),
-           "sharpness": float(im.sharpness(samples).mean()),
+           "sharpness": float(im.sharpness(samples).mean()), "diversity": im.diversity(samples),
+           "finite_share": float(torch.isfinite(samples.flatten(1)).all(1).double().mean()),
            "response_final": im.response_distance(train, samples, filters),
            "nearest_mse": nearest_mse(samples, train)}
     if scorer is not None:
@@ -328,7 +329,7 @@ def table2_rows(results: dict[tuple[str, str], dict]) -> pd.DataFrame:
         t = rep.get(setting)
         paper = t.loc[m, "IS"] if t is not None and m in t.index else np.nan
         rows.append({"setting": setting, "model": m, "IS paper (CIFAR-10)": paper,
-                     "IS ours (digits)": r["inception_score"]})
+                     "IS ours (digits)": r["inception_score"], "finite samples": r["finite_share"]})
     return pd.DataFrame(rows)
 
 

@@ -15,7 +15,8 @@ Model: $p_\theta(x)\propto\exp(f_\theta(x))\,\mathcal N(x;0,\sigma^2I)$ (B.0.1).
 3. every ``gen_every`` iterations the generator: least squares toward the revised samples
    $\overline{\|\tilde x-g_\phi(z)\|^2}$ (Eq. 19), or with AMS the amortised ascent of $\log p_\theta(g_\phi(z))$ at
    Eq. 19's scale ($\delta^2$, :meth:`GCNTrainer.ams_loss`);
-   with LHS the per-example hidden vectors $z_i$ (SGD) and $g_\phi$ also descend $\overline{\|x_i-g_\phi(z_i)\|^2}$.
+   with LHS the per-example hidden vectors $z_i\in[-1,1]^{d}$ (SGD, clipped) and $g_\phi$ also descend
+   $\overline{\|x_i-g_\phi(z_i)\|^2}$.
 
 The read-outs along the run: the response distance (B.0.7) between the observed images and the synthesis, the
 energy gap $\overline{f(x)}-\overline{f(\tilde x)}$, the mean input-gradient norm, the collapse share (images of
@@ -108,6 +109,7 @@ class GCNSettings:
     gen_every: int = 4                # B.0.5: generator and hidden vectors every 4 synthesiser iterations
     buffer: int = 1000                # replay buffer capacity
     buffer_share: float = 0.25        # share of the chains started from the buffer [recon]
+    reinit: float = 0.0               # persistent chains: share reset to N(0, σ²I) each iteration (0: the paper's)
     conditional: bool = False
     n_classes: int = 10
     filters: str = "gabor"            # response filters (and FRAME's): gabor | vgg
@@ -172,7 +174,7 @@ class GCNTrainer:
             self.opt_g = torch.optim.Adam(self.G.parameters(), lr=s.lr_gen, betas=(0.5, 0.999))
             self.buffer = ReplayBuffer(s.buffer, tuple(images.shape[1:]))
             if self.c.LHS:
-                self.codes = torch.randn(len(images), s.z_dim, generator=self.rng)
+                self.codes = torch.randn(len(images), s.z_dim, generator=self.rng).clamp(-1, 1)
         # persistent chains (GCN / FRAME) start from the reference N(0, σ²I)
         self.chain_labels = torch.arange(s.chains) % s.n_classes if s.conditional else None
         self.chains = s.sigma * torch.randn((s.chains, *images.shape[1:]), generator=self.rng)
@@ -211,8 +213,8 @@ class GCNTrainer:
         if self.codes is not None and idx is not None:
             return self.codes[idx]
         z = torch.randn(n, self.s.z_dim, generator=self.rng)
-        if self.codes is not None:   # new samples: a Gaussian fitted to the learned hidden vectors [recon]
-            z = self.codes.mean(0) + self.codes.std(0) * z
+        if self.codes is not None:   # new samples: a Gaussian fitted to the learned hidden vectors, clipped [recon]
+            z = (self.codes.mean(0) + self.codes.std(0) * z).clamp(-1, 1)
         return z
 
     # ----------------------------------------------------------------- learning
@@ -264,6 +266,10 @@ class GCNTrainer:
                 if from_buffer:
                     x0[:from_buffer] = self._dev(self.buffer.sample(from_buffer, self.rng))
             else:
+                if s.reinit:   # re-initialise a share of the persistent chains from the reference Gaussian
+                    fresh = torch.rand(len(self.chains), generator=self.rng) < s.reinit
+                    self.chains[fresh] = s.sigma * torch.randn((int(fresh.sum()), *self.chains.shape[1:]),
+                                                               generator=self.rng)
                 x0, y = self._dev(self.chains), self._dev(self.chain_labels)
             synth = self._langevin(x0, self._steps(), y, stats=stats)
             self.opt_e.zero_grad(set_to_none=True)
@@ -298,9 +304,9 @@ class GCNTrainer:
         loss.backward()
         self.energies.requires_grad_(True)
         self.opt_g.step()
-        if c.LHS:
-            with torch.no_grad():
-                self.codes[idx] -= s.lr_z * z.grad.cpu()
+        if c.LHS:   # SGD on each example's own loss (the batch mean would divide its step by the batch size),
+            with torch.no_grad():   # the hidden vectors kept in [-1, 1] (Fig. 12 clips them there)
+                self.codes[idx] = (self.codes[idx] - s.lr_z * len(idx) * z.grad.cpu()).clamp(-1, 1)
         return loss.detach()
 
     def ams_loss(self, fake: torch.Tensor, y=None) -> torch.Tensor:
