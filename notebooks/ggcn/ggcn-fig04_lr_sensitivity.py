@@ -62,7 +62,7 @@ fig.tight_layout()
 figures = save_figure(fig, cfg.item, "samples")
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+fig, axes = plt.subplots(1, 2, figsize=(7.5, 3.6))
 for m in ("GCN", "wGCN"):
     for k, f in enumerate(factors):
         r = runs[(f, m)]
@@ -70,7 +70,7 @@ for m in ("GCN", "wGCN"):
                                           color=colour(m), alpha=0.35 + 0.65 * k / max(1, len(factors) - 1))
 for ax, m in zip(axes, ("GCN", "wGCN")):
     ax.set(title=m, xlabel="learning iteration", ylabel="response distance")
-    ax.legend(fontsize=8)
+    ax.legend()
 fig.tight_layout()
 figures += save_figure(fig, cfg.item, "curves")
 
@@ -79,7 +79,7 @@ figures += save_figure(fig, cfg.item, "curves")
 # $\overline{f_\theta(x)}-\overline{f_\theta(\tilde x)}$ (its sign flips when the synthesis overshoots the data)
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+fig, axes = plt.subplots(1, 2, figsize=(7.5, 3.6))
 for m in ("GCN", "wGCN"):
     for k, f in enumerate(factors):
         r = runs[(f, m)]
@@ -88,7 +88,7 @@ for m in ("GCN", "wGCN"):
         axes[1].plot(r["iteration"], ex.curve(r, "energy_gap"), **style)
 axes[0].set(xlabel="learning iteration", ylabel="input-gradient norm", yscale="log")
 axes[1].set(xlabel="learning iteration", ylabel="energy gap", yscale="symlog")
-axes[0].legend(fontsize=8, ncol=2)
+axes[0].legend(ncol=2, fontsize=9)
 fig.tight_layout()
 figures += save_figure(fig, cfg.item, "stability")
 

@@ -50,7 +50,7 @@ MODELS = ex.FACE_MODELS
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(2, 2, figsize=(8, 8))
 for ax, m, tag in zip(axes.ravel(), MODELS, "abcd"):
-    show_images(ax, runs[m]["samples"][:36].float(), 6, f"({tag}) {m}")
+    show_images(ax, runs[m]["samples"][:36].float(), title=f"({tag}) {m}")
 fig.tight_layout()
 figures = save_figure(fig, cfg.item, "samples")
 

@@ -52,7 +52,7 @@ panels = [("(a) DCGAN, unconditional", suite[("unconditional", "DCGAN")]),
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 3, figsize=(9, 3.5))
 for ax, (title, r) in zip(axes, panels):
-    show_images(ax, r["samples"][:36].float(), 6, title)
+    show_images(ax, r["samples"][:36].float(), title=title)
 fig.tight_layout()
 figures = save_figure(fig, cfg.item, "samples")
 

@@ -49,9 +49,9 @@ unc, con = suite[("unconditional", "GGCN")], suite[("conditional", "GGCN")]
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(9, 4.6))
-show_images(axes[0], unc["samples"][:50].float(), 10, "(a) unconditional")
-order = np.argsort(con["sample_labels"].numpy(), kind="stable")[:50]
-show_images(axes[1], con["samples"][order].float(), 10, "(b) conditional, sorted by label")
+show_images(axes[0], unc["samples"][:49].float(), title="(a) unconditional")
+order = np.argsort(con["sample_labels"].numpy(), kind="stable")[:49]
+show_images(axes[1], con["samples"][order].float(), title="(b) conditional, sorted by label")
 fig.tight_layout()
 figures = save_figure(fig, cfg.item, "samples")
 

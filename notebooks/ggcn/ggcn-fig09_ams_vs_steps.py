@@ -51,8 +51,8 @@ steps = cfg.params["langevin_steps"]
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(9, 4.6))
 for ax, (t, r) in zip(axes, [("(a) GGCN+AMS, 1 step", ams), (f"(b) GGCN, {steps} steps", full)]):
-    order = np.argsort(r["sample_labels"].numpy(), kind="stable")[:50]
-    show_images(ax, r["samples"][order].float(), 10, t)
+    order = np.argsort(r["sample_labels"].numpy(), kind="stable")[:49]
+    show_images(ax, r["samples"][order].float(), title=t)
 fig.tight_layout()
 figures = save_figure(fig, cfg.item, "samples")
 

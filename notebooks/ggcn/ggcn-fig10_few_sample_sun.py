@@ -49,10 +49,13 @@ runs = ex.few_sun_suite(cfg.params, seed=cfg.seed, device=cfg.device)
 MODELS = list(runs)
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, len(MODELS) + 1, figsize=(9, 2.8))
-show_images(axes[0], runs["wGCN"]["train_images"].float(), 2, "inputs")
+fig, axes = plt.subplots(2, 3, figsize=(8, 5.8))
+axes = axes.ravel()
+show_images(axes[0], runs["wGCN"]["train_images"].float(), title="inputs")
 for ax, m in zip(axes[1:], MODELS):
-    show_images(ax, runs[m]["samples"][:9].float(), 3, m)
+    show_images(ax, runs[m]["samples"][:9].float(), title=m)
+for ax in axes[len(MODELS) + 1:]:
+    ax.set_axis_off()
 fig.tight_layout()
 figures = save_figure(fig, cfg.item, "samples")
 

@@ -329,7 +329,7 @@ def table2_rows(results: dict[tuple[str, str], dict]) -> pd.DataFrame:
         t = rep.get(setting)
         paper = t.loc[m, "IS"] if t is not None and m in t.index else np.nan
         rows.append({"setting": setting, "model": m, "IS paper (CIFAR-10)": paper,
-                     "IS ours (digits)": r["inception_score"], "finite samples": r["finite_share"]})
+                     "IS ours (digits)": r["inception_score"], "artefact share": r["artefacts_final"]})
     return pd.DataFrame(rows)
 
 

@@ -108,12 +108,15 @@ def image_grid(images, nrow: int):
     return make_grid(images, nrow=nrow, padding=1, pad_value=0.5).permute(1, 2, 0).numpy()
 
 
-def show_images(ax, images, nrow: int, title: str = "") -> None:
-    """Images in [−1, 1] (N, C, H, W) tiled on ``ax`` (grey colour map for one channel), no ticks."""
+def show_images(ax, images, nrow: int | None = None, title: str = "") -> None:
+    """Images in [−1, 1] (N, C, H, W) tiled on ``ax`` ``nrow`` per row (default: a square grid, whatever N the
+    profile gives), grey colour map for one channel, no ticks."""
+    import math
+
     import torch
 
     x = ((torch.as_tensor(images).float() + 1) / 2).clamp(0, 1)
-    grid = image_grid(x, nrow)
+    grid = image_grid(x, nrow or math.ceil(math.sqrt(len(x))))
     ax.imshow(grid[..., 0] if x.shape[1] == 1 else grid, cmap="gray", vmin=0, vmax=1)
     ax.set(xticks=[], yticks=[], title=title)
     ax.grid(False)
