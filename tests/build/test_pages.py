@@ -56,6 +56,8 @@ def test_smoke_book_builds_with_warnings_as_errors(smoke_run, smoke_dirs):
     build(book=book, config=ROOT / "_config.yml", results=smoke_dirs["results"])
     html = book / "_build" / "html"
     assert (html / "index.html").exists() and (html / "scorecard.html").exists()
+    index = (html / "index.html").read_text()  # the root redirect asks for no /favicon.ico (a timing-dependent 404)
+    assert '<link rel="icon" href="data:,">' in index and 'url=intro.html"' in index, index
     report = (book / "report.md").read_text()
     assert all(f"`{it.id} <" in report for it in IMPLEMENTED) and "**book**" in report
     for name in ("intro.html", "scorecard.html", f"{IMPLEMENTED[0].chapter}/{IMPLEMENTED[0].stem}.html"):

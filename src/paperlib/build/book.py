@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -242,3 +243,24 @@ def build(book: Path | None = None, config: Path | None = None, results: Path | 
         proc = subprocess.run(cmd, cwd=root, text=True, capture_output=True)
     if proc.returncode != 0:
         raise RuntimeError(f"jupyter-book build failed ({' '.join(cmd)}):\n{proc.stdout[-6000:]}\n{proc.stderr[-4000:]}")
+    _write_root_redirect(book / "_build" / "html")
+
+
+# jupyter-book 1.x writes the root index.html as a bare meta refresh with no <head> icon, so a browser may
+# ask the server for /favicon.ico before the redirect fires: a 404 in the console, depending on timing.
+# We write the same redirect as a small valid document with the inline icon every other page gets.
+_ROOT_REDIRECT = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Redirecting to {target}</title>
+<link rel="icon" href="data:,"><meta http-equiv="Refresh" content="0; url={target}"></head>
+<body><p>This book starts at <a href="{target}">{target}</a>.</p></body></html>
+"""
+
+
+def _write_root_redirect(html_dir: Path) -> None:
+    """Rewrite jupyter-book's root ``index.html`` redirect (if there is one) with an inline icon."""
+    index = html_dir / "index.html"
+    if not index.is_file():
+        return
+    found = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"', index.read_text(), re.I)
+    if found:
+        write_text(index, _ROOT_REDIRECT.format(target=html.escape(found.group(1))))

@@ -82,9 +82,13 @@ def check_book(html_dir: Path, repo_root: Path, pages: list[str] | None = None) 
     with serve(html_dir) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"])
         try:
-            page = browser.new_page(viewport=WINDOW)
             for name in names:
-                problems += [f"{name}: {p}" for p in _check_page(page, base, name, html_dir, repo_root, facts)]
+                # a fresh tab per page, so a late message from one page is never blamed on the next
+                page = browser.new_page(viewport=WINDOW)
+                try:
+                    problems += [f"{name}: {p}" for p in _check_page(page, base, name, html_dir, repo_root, facts)]
+                finally:
+                    page.close()
                 facts["pages"] += 1
         finally:
             browser.close()
@@ -95,7 +99,7 @@ def _check_page(page, base: str, name: str, html_dir: Path, repo_root: Path, fac
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     found: list[str] = []
-    on_console = lambda m: (found.append(f"console {m.type}: {m.text[:200]}")  # noqa: E731
+    on_console = lambda m: (found.append(f"console {m.type}: {m.text[:200]} [{m.location.get('url', '?')}]")  # noqa: E731
                             if m.type == "error" and not m.text.startswith(IGNORED_CONSOLE) else None)
     on_error = lambda e: found.append(f"uncaught exception: {str(e)[:200]}")  # noqa: E731
     on_failed = lambda r: found.append(f"request failed: {r.url} ({r.failure})")  # noqa: E731
