@@ -71,3 +71,44 @@ def test_donsker_varadhan_energy_loss_replaces_a_by_the_batch_log_mean_exp():
     with torch.no_grad():   # at A = log mean exp(-E(y)) the Fenchel form equals the DV form
         model.log_partition.fill_(float(torch.logsumexp(-e_y, 0) - math.log(60)))
     assert torch.allclose(gebm.energy_loss(model, x, y, penalty=0.0), dv)
+
+
+# ------------------------------------------------------------------------------------------- images (spec A.11-A.13)
+def test_image_penalty_is_the_per_image_squared_gradient_norm():
+    model = gebm.image_gebm(1, 32, 0.0625, 0.25, 8, seed=0)
+    x, y = torch.randn(6, 1, 32, 32), torch.randn(6, 1, 32, 32)
+    g = torch.Generator().manual_seed(3)
+    with_pen = gebm.energy_loss(model, x, y, penalty=1.0, generator=g)
+    u = torch.rand(6, 1, 1, 1, generator=torch.Generator().manual_seed(3))
+    xh = (u * x + (1 - u) * y).requires_grad_(True)
+    (grad,) = torch.autograd.grad(model.energy(xh).sum(), xh)
+    by_hand = gebm.energy_loss(model, x, y, penalty=0.0) + grad.flatten(1).pow(2).sum(1).mean()
+    assert torch.allclose(with_pen, by_hand, atol=1e-5)
+
+
+def test_kla_step_decay_is_the_same_chain_with_a_smaller_step():
+    grad = lambda z: z                               # noqa: E731  N(0, 1)
+    z0 = torch.full((2000, 1), 3.0, dtype=torch.float64)
+    run = lambda **kw: samplers.kla(grad, z0, 0.01, 1.0, 400, torch.Generator().manual_seed(0), **kw)[0]  # noqa: E731
+    assert torch.equal(run(), run(decay_every=100, decay=1.0))
+    frozen = run(decay_every=5, decay=1e-6)           # after 5 steps the chain barely moves
+    assert float(frozen.mean()) > float(run().mean()) + 0.5
+
+
+def test_paper_shaped_dry_run(tmp_path):
+    """The image GEBM at the paper profile's widths, latent size and batch on FakeData in the CIFAR-10 shape: two
+    training steps, then KLA chains with FID, through the cached functions the pages call."""
+    from paperlib.core.cache import Cache
+    from paperlib.core.profiles import item_parameters
+    from paperlib.experiments import gebm as ex
+
+    p = item_parameters("gebm-relative-fid", "paper")
+    assert (p["dataset"], p["base_width"], p["latent_dim"], p["batch"], p["kla_steps"]) == ("cifar10", 1.0, 100, 128, 1000)
+    p.update(dataset="fake-cifar10", steps=2, eval_every=1, classifier_iterations=2, held_out=64, download=False)
+    cache = Cache(tmp_path)
+    model = ex.image_model(p, cache=cache)
+    assert model["channels"] == 3 and model["base_steps"] == 0 and len(model["kale"]) == 2
+    run = ex.kla_chains(p, 100.0, 10.0, 64, 4, 2, cache=cache, fid=True)
+    assert run["images"].shape == (p["show"], 3, 3, 32, 32) and run["classes"].shape == (64, 3)
+    assert len(run["fid"]) == 3 and all(f > 0 for f in run["fid"])
+    assert set(ex.class_switches(run["classes"])) == {"distinct classes", "class changes"}

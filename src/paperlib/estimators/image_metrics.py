@@ -54,19 +54,27 @@ class _Features(nn.Module):
 
 def fid(classifier: nn.Module, real: torch.Tensor, fake: torch.Tensor, chunk: int = 1000) -> float:
     """Fréchet distance between ``real`` and ``fake`` images on ``classifier.features`` (torchmetrics)."""
+    return float(fid_curve(classifier, real, [fake], chunk)[0])
+
+
+def fid_curve(classifier: nn.Module, real: torch.Tensor, fakes, chunk: int = 1000) -> np.ndarray:
+    """:func:`fid` of each image set in ``fakes`` against the same ``real`` images (their features computed once)."""
     from torchmetrics.image.fid import FrechetInceptionDistance
 
     classifier.eval()
     dev = next(classifier.parameters()).device
-    metric = FrechetInceptionDistance(feature=_Features(classifier), reset_real_features=True).to(dev)
+    metric = FrechetInceptionDistance(feature=_Features(classifier), reset_real_features=False).to(dev)
+    out = []
     with torch.no_grad():
         for x in real.split(chunk):
             metric.update(x.to(dev), real=True)
-        for x in fake.split(chunk):
-            metric.update(x.to(dev), real=False)
-    value = float(metric.compute())
+        for fake in fakes:
+            metric.reset()
+            for x in fake.split(chunk):
+                metric.update(x.to(dev), real=False)
+            out.append(float(metric.compute()))
     classifier.train()
-    return value
+    return np.array(out)
 
 
 def crop_digits(images: torch.Tensor) -> torch.Tensor:
@@ -268,3 +276,26 @@ def inpainting_scores(restored: torch.Tensor, target: torch.Tensor) -> dict[str,
     psnr = peak_signal_noise_ratio(r, t, data_range=2.0, reduction="none", dim=(1, 2, 3))
     ssim = structural_similarity_index_measure(r, t, data_range=2.0, reduction="none")
     return {"MSE": float(mse.mean()), "PSNR": float(psnr.mean()), "SSIM": float(ssim.mean())}
+
+
+# ------------------------------------------------------------------------------ Calibrating EBGAN, Table 3
+def linear_probe(train: np.ndarray, train_labels: np.ndarray, test: np.ndarray, test_labels: np.ndarray,
+                 seeds=(0,), subsample: float = 0.9, max_iter: int = 500) -> np.ndarray:
+    """Test error (%) of scikit-learn's multinomial logistic regression on frozen features, one probe per seed.
+
+    The features are standardised on the training part. A logistic regression is convex, so its initialisation
+    cannot change the probe: each seed instead fits on its own random ``subsample`` of the training features
+    (spec B.6 CE-Table3: "10 runs with different initialization" [recon])."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(train)
+    xtr, xte = scaler.transform(train), scaler.transform(test)
+    errors = []
+    for seed in seeds:
+        rng = np.random.RandomState(seed)
+        idx = rng.permutation(len(xtr))[: int(round(subsample * len(xtr)))]
+        probe = LogisticRegression(max_iter=max_iter, random_state=seed).fit(xtr[idx], train_labels[idx])
+        errors.append(100.0 * float((probe.predict(xte) != test_labels).mean()))
+    return np.array(errors)
+

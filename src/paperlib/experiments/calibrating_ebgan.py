@@ -2,18 +2,24 @@ r"""What the Calibrating-EBGAN pages call (Dai et al. 2017): the cached 2-D runs
 read-outs (spec B.2-B.6), the digit-1 ranking runs (spec B.3.3, B.6), and the finite-space theory of §3.
 
 A run is cached under the hash of (dataset, members, settings, library code) and checkpointed while it trains;
-parallel pages train different runs through non-blocking cache locks (:func:`suites`).
+parallel pages train different runs through non-blocking cache locks (:func:`suites`). The image items
+(Tables 1, 3, Fig. 6; spec B.3.3-B.3.5, B.6) train the Stein Bridging DCGAN nets with Dai et al.'s energy games
+(:func:`image_suite`).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Sequence
 
 import numpy as np
+import pandas as pd
 import torch
 
 from paperlib.core.cache import BUSY, Cache, compute_all
+from paperlib.core.devices import place
 from paperlib.data import digits, toy
-from paperlib.estimators.image_metrics import image_statistics  # noqa: F401 (page API)
+from paperlib.data import images as sb_image_data
+from paperlib.estimators.image_metrics import fid, image_statistics, inception_score, linear_probe  # noqa: F401
 from paperlib.methods.digit_gan import DIGIT_METHODS, DigitSettings, DigitTrainer  # noqa: F401 (page API)
 from paperlib.methods.energy_gan import (  # noqa: F401
     CE_METHODS,
@@ -29,6 +35,9 @@ from paperlib.methods.energy_gan import (  # noqa: F401
     settings,
     table2_row,
 )
+from paperlib.experiments import stein_bridging as sb
+from paperlib.methods.sb_images import ImageSettings, ImageTrainer
+from paperlib.nets.sb_dcgan import Critic
 from paperlib.theory.finite_space import dual_value, optimal_discriminator  # noqa: F401
 from paperlib.training import fit
 
@@ -205,3 +214,171 @@ def rank_correlations(result: dict, pool: torch.Tensor, mean_image: torch.Tensor
     st = image_statistics(pool, mean_image, reference_ink)
     e = result["energy_real"].numpy()
     return {k: spearmanr(e, st[k]) for k in ("distance_to_mean", "ink", "ink_departure", "slant")}
+
+
+# ------------------------------------------------------------------------------------------- images (Tables 1, 3; Fig. 6)
+# Dai et al.'s image models are the Stein Bridging DCGAN nets (``ImageTrainer``): Table 3 probes the NIST code's
+# schedule (gap-driven updates), Table 1 and Fig. 6 the CIFAR code's (every net every step, energy lr 2e-5;
+# spec B.3.3-B.3.4). One cached run per (dataset, method, table, settings).
+CE_IMAGE_KNOBS = ("probe_dataset", "is_dataset", "face_dataset", "final_samples", "classifier_iterations",
+                  "held_out", "probe_seeds", "probe_subsample", "face_epochs", "cifar_code", "download")
+PROBE_MODELS = ["EGAN-Ent-NN", "EGAN-Const", "GAN"]        # Table 3's trained columns (then "Random")
+IS_MODELS = ["EGAN-Ent-VI", "EGAN-Const"]                  # Table 1's computed rows
+TRAINED_AS = {"GAN": "DCGAN"}                              # the GAN baseline is the DCGAN of the image pages
+CE_STAND_IN = ("the MNIST test set vendored in data/MNIST (8,000 training / 2,000 held-out digits) instead of "
+               "MNIST (Table 3) and CIFAR-10 (Table 1, Fig. 6a); scikit-image's lfw_subset faces (100 faces and "
+               "their mirror images, 32×32 grey) instead of CelebA (Fig. 6b)")
+
+
+def image_params(profile: str) -> dict[str, Any]:
+    """The image runs' budget of ``profile`` (shared by ce-tab01, ce-tab03 and ce-fig06)."""
+    from paperlib.core.profiles import item_parameters
+
+    return item_parameters("ce-tab03", profile)
+
+
+def image_settings(params: dict[str, Any], dataset: str, table: str, **changes) -> ImageSettings:
+    """Settings of a Table 3 (``"tab03"``: the NIST schedule) or Table 1 / Fig. 6 (``"tab01"``: the CIFAR code's
+    ``cifar_code`` changes) run on ``dataset``."""
+    s = ImageSettings.from_params({k: v for k, v in params.items() if k not in CE_IMAGE_KNOBS})
+    if table == "tab01":
+        s = replace(s, **params["cifar_code"])
+    return replace(s, dataset=dataset, **changes)
+
+
+def image_data(dataset: str, params: dict[str, Any]) -> dict[str, torch.Tensor]:
+    """Training / held-out images and labels: the Stein Bridging sets, or ``faces`` / ``celeba`` (Fig. 6b: no labels,
+    no held-out part, no classifier)."""
+    if dataset in ("faces", "celeba"):
+        if dataset == "faces":
+            x = sb_image_data.lfw_faces(32)
+            x = torch.cat([x, x.flip(-1)])           # 100 faces and their mirror images
+        else:
+            x = sb_image_data.load("celeba", "train", download=params.get("download", False))[0]
+        return {"train": x, "train_labels": torch.zeros(len(x), dtype=torch.long)}
+    return sb.image_data_for(dataset, params["held_out"], params.get("download", False))
+
+
+def _classifier_params(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: params[k] for k in ("classifier_iterations", "held_out")} | {"download": params.get("download", False)}
+
+
+def probe_features(net: torch.nn.Module, images: torch.Tensor, device: str, chunk: int = 500) -> np.ndarray:
+    """The frozen critic's last hidden layer (:meth:`Critic.hidden`) of ``images``, as float64 numpy."""
+    net.eval()
+    with torch.no_grad():
+        out = torch.cat([net.hidden(place(c, device)).cpu() for c in images.split(chunk)])
+    net.train()
+    return out.double().numpy()
+
+
+def _probe(net: torch.nn.Module, d: dict, params: dict[str, Any], device: str) -> dict:
+    train, test = probe_features(net, d["train"], device), probe_features(net, d["held_out"], device)
+    errors = linear_probe(train, d["train_labels"].numpy(), test, d["held_out_labels"].numpy(),
+                          seeds=params["probe_seeds"], subsample=params["probe_subsample"])
+    return {"probe_errors": errors, "probe_features": train.shape[1]}
+
+
+def ce_image_run(dataset: str, method: str, params: dict[str, Any], table: str, seed: int = 0, device: str = "cpu",
+                 cache: Cache | None = None, wait: bool = True) -> dict:
+    """Train one image model (cached, checkpointed) and read out: the Inception score (10 splits; the classifier's,
+    Inception-v3's on CIFAR-10) and the classifier-feature FID of ``final_samples`` samples (labelled data), 100 samples, and for Table 3 the linear-probe test errors
+    on the frozen critic's features (energy net of an energy GAN, discriminator of the GAN)."""
+    s = image_settings(params, dataset, table)
+    if dataset == "faces":
+        s = replace(s, epochs=params["face_epochs"])
+    config = {"dataset": dataset, "method": method, "table": table, "seed": seed, "settings": s.as_dict(),
+              "final_samples": params["final_samples"], "classifier": params["classifier_iterations"],
+              "held_out": params["held_out"], "probe": [list(params["probe_seeds"]), params["probe_subsample"]]}
+
+    def compute(checkpoint):
+        d = image_data(dataset, params)
+        labelled = "held_out" in d
+        net = place(sb.classifier_net(sb.classifier(dataset, _classifier_params(params), device, cache)), device) \
+            if labelled else None
+        scorer = (lambda x: sb._logits(net, x)) if labelled else None
+        trainer = ImageTrainer(d["train"], d["train_labels"], TRAINED_AS.get(method, method), seed, s,
+                               scorer=scorer, device=device)
+        out = fit(trainer, trainer.total, s.eval_every, checkpoint=checkpoint, checkpoint_every=500)
+        gen, _ = trainer.generate(params["final_samples"] if labelled else 100)
+        out.update(iterations=trainer.total, epochs=trainer.total / trainer.per_epoch, samples=gen[:100].half())
+        if labelled:
+            is_mean, is_std = inception_score(scorer(gen))
+            out.update(inception_score=is_mean, inception_score_std=is_std, fid=fid(net, d["held_out"], gen))
+        if dataset == "cifar10":   # Table 1's score: Inception-v3 from the torch hub cache
+            out["inception_score"], out["inception_score_std"] = sb.inception_v3_score(gen, device)
+        if table == "tab03":
+            out.update(_probe(trainer.E if trainer.has_energy else trainer.D, d, params, device))
+        return out
+
+    return (cache or Cache()).get_or_compute("ce-image-run", config, compute, checkpoint=True, wait=wait)
+
+
+def random_probe(dataset: str, params: dict[str, Any], seed: int = 0, device: str = "cpu",
+                 cache: Cache | None = None) -> dict:
+    """Table 3's "Random" column: the probe on an untrained critic of the same architecture (seeded init)."""
+    s = image_settings(params, dataset, "tab03")
+    config = {"dataset": dataset, "seed": seed, "width": s.width, "held_out": params["held_out"],
+              "probe": [list(params["probe_seeds"]), params["probe_subsample"]]}
+
+    def compute():
+        d = image_data(dataset, params)
+        torch.manual_seed(seed)
+        return _probe(place(Critic(d["train"].shape[1], s.width, 1), device), d, params, device)
+
+    return (cache or Cache()).get_or_compute("ce-random-probe", config, compute)
+
+
+def image_suite(params: dict[str, Any], seed: int = 0, device: str = "cpu", cache: Cache | None = None) -> dict:
+    """Every image run of Tables 1, 3 and Fig. 6: ``{(table, method): run}`` (``("fig06b", "EGAN-Ent-VI")`` is the
+    faces run), trained in parallel across pages (:func:`paperlib.core.cache.compute_all`)."""
+    jobs = [("tab03", params["probe_dataset"], m) for m in PROBE_MODELS]
+    jobs += [("tab01", params["is_dataset"], m) for m in IS_MODELS]
+    jobs += [("fig06b", params["face_dataset"], "EGAN-Ent-VI")]
+    runs = compute_all(jobs, lambda table, ds, m, wait: ce_image_run(
+        ds, m, params, "tab01" if table == "fig06b" else table, seed, device, cache, wait))
+    return {(table, m): r for (table, _, m), r in zip(jobs, runs)}
+
+
+def table3(suite_: dict, random: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(Min / Mean / Std. of the probe errors per column as in Table 3, the reported-vs-ours rows)."""
+    from paperlib.core import reported
+
+    errors = {m: suite_[("tab03", m)]["probe_errors"] for m in PROBE_MODELS} | {"Random": random["probe_errors"]}
+    ours = pd.DataFrame({m: {"Min": e.min(), "Mean": e.mean(), "Std.": e.std(ddof=1) if len(e) > 1 else np.nan}
+                         for m, e in errors.items()})
+    paper = reported.load("ce-tab03").tables["linear_probe"]
+    cells = [reported.compare(paper.loc["Mean", m], ours.loc["Mean", m], f"{m} · mean test error (%)", "Table 3",
+                              better="lower") for m in ours.columns]
+    return ours, reported.comparison_table(cells)
+
+
+def real_scores(params: dict[str, Any], device: str = "cpu") -> dict:
+    """The classifier's held-out accuracy and the held-out real images' own IS (the ceiling of Table 1's score)."""
+    return sb.real_scores(params["is_dataset"], _classifier_params(params), device)
+
+
+def table1(suite_: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(this run's IS ± std and FID per Table 1 model, the reported-vs-ours rows)."""
+    from paperlib.core import reported
+
+    ours = pd.DataFrame({m: {"IS": suite_[("tab01", m)]["inception_score"],
+                             "std": suite_[("tab01", m)]["inception_score_std"],
+                             "FID": suite_[("tab01", m)]["fid"]} for m in IS_MODELS}).T
+    paper = reported.load("ce-tab01").tables["inception"]
+    cells = [reported.compare(paper.loc[m, "IS"], ours.loc[m, "IS"], f"{m} · Inception score", "Table 1",
+                              better="higher") for m in IS_MODELS]
+    return ours, reported.comparison_table(cells)
+
+
+def sample_diversity(suite_: dict, params: dict[str, Any]) -> pd.DataFrame:
+    """Fig. 6's two runs: the pixel diversity (:func:`diversity`) of 100 samples beside 100 training images'."""
+    from paperlib.estimators.image_metrics import diversity
+
+    rows = {}
+    for key, ds in ((("tab01", "EGAN-Ent-VI"), params["is_dataset"]), (("fig06b", "EGAN-Ent-VI"), params["face_dataset"])):
+        train = image_data(ds, params)["train"]
+        g = torch.Generator().manual_seed(0)
+        real = train[torch.randperm(len(train), generator=g)[:100]]
+        rows[ds] = {"samples": diversity(suite_[key]["samples"].float()), "training images": diversity(real)}
+    return pd.DataFrame(rows).T

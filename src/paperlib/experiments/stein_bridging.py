@@ -349,11 +349,7 @@ def image_run(dataset: str, method: str, params: dict[str, Any], conditional: bo
                    confidence=logits.softmax(1).max(1).values.numpy(),
                    samples=gen[:100].half(), sample_labels=labels[:100])
         if dataset == "cifar10":   # the paper's Inception score (Inception-v3 from the torch hub cache)
-            inc = place(im.inception_extractor(), device)
-            with torch.no_grad():
-                feats = torch.cat([inc(place(((c + 1) * 127.5).round().to(torch.uint8), device))[0].cpu()
-                                   for c in gen.split(250)])
-            out["inception_v3_score"] = im.inception_score(feats)
+            out["inception_v3_score"] = inception_v3_score(gen, device)
         if trainer.has_energy:
             n = params["ood_images"]
             pos, pos_y = d["held_out"][:n], d["held_out_labels"][:n]
@@ -369,6 +365,15 @@ def image_run(dataset: str, method: str, params: dict[str, Any], conditional: bo
         return out
 
     return (cache or Cache()).get_or_compute("sb-image-run", config, compute, checkpoint=True, wait=wait)
+
+
+def inception_v3_score(images: torch.Tensor, device: str = "cpu") -> tuple[float, float]:
+    """(mean, std) Inception score (10 splits) of images in [−1, 1] with Inception-v3 from the torch hub cache."""
+    inc = place(im.inception_extractor(), device)
+    with torch.no_grad():
+        logits = torch.cat([inc(place(((c + 1) * 127.5).round().to(torch.uint8), device))[0].cpu()
+                            for c in images.split(250)])
+    return im.inception_score(logits)
 
 
 def image_suite(params: dict[str, Any], seed: int = 0, device: str = "cpu", cache: Cache | None = None) -> dict:

@@ -18,7 +18,8 @@ from torch import nn
 from paperlib.core.devices import place
 from paperlib.training import fit
 
-__all__ = ["GEBM", "energy_loss", "base_loss", "GEBMTrainer", "train", "TrainLog", "CircleBase", "mlp_energy", "log_density"]
+__all__ = ["GEBM", "energy_loss", "base_loss", "GEBMTrainer", "train", "TrainLog", "CircleBase", "mlp_energy", "log_density",
+           "ImageBase", "image_gebm"]
 
 
 class GEBM(nn.Module):
@@ -48,10 +49,10 @@ def energy_loss(model: GEBM, x: torch.Tensor, y: torch.Tensor, penalty: float = 
         A = model.log_partition
         loss = (e_x + A).mean() + torch.exp(-(e_y + A)).mean() - 1
     if penalty:
-        u = torch.rand(len(x), 1, generator=generator, dtype=x.dtype).to(x.device)
+        u = torch.rand(len(x), *[1] * (x.dim() - 1), generator=generator, dtype=x.dtype).to(x.device)
         xh = (u * x + (1 - u) * y[: len(x)]).requires_grad_(True)
         (g,) = torch.autograd.grad(model.energy(xh).sum(), xh, create_graph=True)
-        loss = loss + penalty * g.pow(2).sum(-1).mean()
+        loss = loss + penalty * g.flatten(1).pow(2).sum(1).mean()
     return loss
 
 
@@ -186,3 +187,33 @@ def log_density(model: GEBM, x: torch.Tensor, base_log_prob, n_mc: int = 20_000,
     e_y = model.energy(model.base(model.base.sample_latent(n_mc, g).to(x.device))).squeeze(-1)
     log_z = torch.logsumexp(-e_y, 0) - math.log(n_mc)
     return -model.energy(x).squeeze(-1) + base_log_prob(x) - log_z
+
+
+# ------------------------------------------------------------------------------------------- images (spec A.11-A.13)
+class ImageBase(nn.Module):
+    r"""$B_\theta(z)$, $z\sim\mathcal N(0,I_{d_z})$: the DCGAN generator of the image pages (the GEBM code's
+    ``sngan`` base has the same deconv-BN-ReLU shape; spec A.11). Sampling reads it in eval mode (batch-norm
+    running statistics), so that chains do not interact through batch statistics."""
+
+    def __init__(self, channels: int = 1, width: float = 1.0, latent_dim: int = 100):
+        super().__init__()
+        from paperlib.nets.sb_dcgan import Generator
+
+        self.latent_dim = latent_dim
+        self.net = Generator(channels, width, latent_dim)
+
+    def sample_latent(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        return torch.randn(n, self.latent_dim, generator=generator)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z)
+
+
+def image_gebm(channels: int = 1, size: int = 32, base_width: float = 1.0, energy_width: float = 1.0,
+               latent_dim: int = 100, seed: int = 0) -> GEBM:
+    """A GEBM on images: :class:`ImageBase` and the bottom-up conv energy of the GGCN pages (no batch norm, so
+    the gradient penalty and $\nabla_xE$ are per image; the GEBM code uses a spectrally normalised ConvNet)."""
+    from paperlib.nets.gcn import ConvEnergy
+
+    torch.manual_seed(seed)
+    return GEBM(ConvEnergy(channels, size, energy_width), ImageBase(channels, base_width, latent_dim))

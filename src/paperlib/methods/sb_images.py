@@ -16,7 +16,12 @@ Methods (the rows of Tables 2-3 and the energies of Fig. 8):
 * ``EGAN`` (Dai et al. 2017, EGAN-Ent-NN [recon]): energy $\bar E(x)-\bar E(G(z))$ with the gap-driven schedule,
   generator $\bar E(G(z))$ plus the unit-normalised kNN entropy direction; its energy is the critic's linear
   output, as Dai et al.'s discriminator (a softplus energy, bounded below, let the generator collapse at the
-  ``cpu`` budget: IS 1.2).
+  ``cpu`` budget: IS 1.2). ``EGAN-Ent-NN`` is the same model under the Calibrating-EBGAN name.
+* ``EGAN-Const``: the same energy game with no entropy term; ``EGAN-Ent-VI`` (Dai et al. eqs. 12-16, 26): the
+  generator adds ``vi_weight`` times the NLL of its noise under an inference net $q(z|x)=\mathcal N(\mu(x),
+  \mathrm{diag}\,\sigma^2(x))$ (the critic's trunk with $2d_z$ outputs), trained on the same NLL (spec B.2.2,
+  B.3.4); the code's $\tfrac12\sum\log\sigma$ is kept. ``gap_schedule=False`` updates every net at every step
+  (the CIFAR code); ``lr_energy`` > 0 gives the energy its own learning rate (the CIFAR code's 2e-5).
 
 The Stein term $\mathbb S(Q,p_\phi)$ (score $s_\phi=-\nabla_xE_\phi$) comes in two forms (``stein``):
 
@@ -62,7 +67,12 @@ IMAGE_METHODS = {
     "Joint-JS": ("gan", False, False, False, True),
     "DGM": ("dgm", False, False, False, False),
     "EGAN": ("egan", False, False, False, False),
+    "EGAN-Ent-NN": ("egan", False, False, False, False),
+    "EGAN-Const": ("egan", False, False, False, False),
+    "EGAN-Ent-VI": ("egan", False, False, False, False),
 }
+# the entropy term of each energy-GAN method (Dai et al. 2017): kNN direction, variational NLL, or none
+EGAN_ENTROPY = {"EGAN": "nn", "EGAN-Ent-NN": "nn", "EGAN-Const": None, "EGAN-Ent-VI": "vi"}
 # the energy each estimator of Fig. 8 / Figs. 11-13 reads: DEM is the plain WGAN-GP member's data-only energy
 ENERGY_OF = {"DEM": "WGAN-GP", "Joint-W": "Joint-W", "Joint-JS": "Joint-JS", "DGM": "DGM", "EGAN": "EGAN"}
 
@@ -93,6 +103,9 @@ class ImageSettings:
     knn_k: int = 20
     knn_alpha: float = 0.02
     gap_window: tuple = (-1.2, 0.1)
+    gap_schedule: bool = True        # EGAN: the gap-driven update schedule after epoch 0 (False: the CIFAR code)
+    lr_energy: float = 0.0           # EGAN: the energy's Adam lr (0: ``lr``)
+    vi_weight: float = 0.1           # EGAN-Ent-VI: weight of the noise NLL (the CIFAR code's reg_cst)
     quirk_gp_height_axis: bool = False   # the code reduces the gradient norm over the height axis only
     eval_every: int = 100
     eval_samples: int = 1000
@@ -148,6 +161,12 @@ class ImageTrainer:
         if self.has_energy:   # EGAN's energy is Dai et al.'s discriminator: the critic's linear output
             energy = Critic(c, w, 1, self.k) if self.game == "egan" else Energy(c, w, self.k)
             self.E = self._add("E", energy, 0.5 if self.game in ("dgm", "egan") else 0.9)
+            if self.game == "egan" and s.lr_energy:
+                for group in self.opts["E"].param_groups:
+                    group["lr"] = s.lr_energy
+        self.entropy = EGAN_ENTROPY.get(method)
+        if self.entropy == "vi":   # q(z|x): the critic's trunk with (mu, log sigma) outputs
+            self.Q = self._add("Q", Critic(c, w, 2 * s.noise_dim, self.k), 0.5)
         if self.joint or method == "WGAN-GP":
             critic = SteinCritic if s.stein == "code" else VectorSteinCritic
             self.F = self._add("F", critic(c, w, self.k), 0.9)
@@ -183,7 +202,15 @@ class ImageTrainer:
         return place(self.images[idx], self.device), place(self.labels[idx], self.device)
 
     def _noise(self, n: int) -> torch.Tensor:
-        return place(torch.rand(n, self.s.noise_dim, generator=self.rng) * 2 - 1, self.device)
+        self._last_z = place(torch.rand(n, self.s.noise_dim, generator=self.rng) * 2 - 1, self.device)
+        return self._last_z
+
+    def noise_nll(self, z: torch.Tensor, x: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
+        r"""$\overline{-\log q(z|x)}$ as the code writes it (spec B.2.2):
+        $\tfrac12\sum_j\log\sigma_j+\tfrac12\sum_j((z_j-\mu_j)/(10^{-6}+\sigma_j))^2$, batch mean."""
+        mu, log_sigma = self.Q.features(x, y).chunk(2, dim=1)
+        sigma = log_sigma.exp()
+        return (0.5 * log_sigma.sum(1) + 0.5 * ((z - mu) / (1e-6 + sigma)).pow(2).sum(1)).mean()
 
     def _y(self, y: torch.Tensor) -> torch.Tensor | None:
         return y if self.k else None
@@ -252,7 +279,7 @@ class ImageTrainer:
             fake = self.G(self._noise(len(real)), yc)
             loss_e = self.E(real, yc).mean() - self.E(fake.detach(), yc).mean()
             upd_e = upd_g = True
-            if self.game == "egan" and self.iteration >= self.per_epoch:   # joint updates in epoch 0
+            if self.game == "egan" and s.gap_schedule and self.iteration >= self.per_epoch:   # joint in epoch 0
                 m_e, m_g = gap_masks(torch.tensor(self.gap), s.gap_window)
                 upd_e, upd_g = bool(m_e), bool(m_g)
             if upd_e:
@@ -260,12 +287,20 @@ class ImageTrainer:
             e_fake = self.E(fake, yc).mean()
             if self.game == "dgm":
                 loss_g = e_fake - self.G.bn_log_scale()
-            else:
+            elif self.entropy == "nn":
                 with torch.no_grad():
                     direction = knn_unit_direction(fake.detach(), min(s.knn_k, len(fake) - 1))
                 loss_g = e_fake + s.knn_alpha * (direction * fake).flatten(1).sum()
+            elif self.entropy == "vi":
+                nll = self.noise_nll(self._last_z, fake, yc)
+                loss_g = e_fake + s.vi_weight * nll
+            else:
+                loss_g = e_fake
             if upd_g:
                 self._update("G", loss_g, self.G.parameters())
+            if self.entropy == "vi":   # the inference net learns on the same NLL at every step
+                self._update("Q", s.vi_weight * self.noise_nll(self._last_z, fake.detach(), yc))
+                losses["noise_nll"] = nll.detach()
             self.gap = float(loss_e.detach())
             losses.update(energy=loss_e.detach(), generator=loss_g.detach())
         if hasattr(self, "F") and self.iteration % s.estimator_every == 0:

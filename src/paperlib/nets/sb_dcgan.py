@@ -77,6 +77,11 @@ class Critic(nn.Module):
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         return self.features(x, y).squeeze(-1)
 
+    def hidden(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """The last hidden layer (before the 4×4 read-out convolution), flattened: the linear probe's features."""
+        planes = label_planes(y, self.n_classes, x.shape[-1])
+        return self.net[:-2](x if planes is None else torch.cat([x, planes], 1)).flatten(1)
+
 
 class Energy(nn.Module):
     r"""$E_\phi(x)=\mathrm{softplus}\big(\frac1{128}\sum_{j=1}^{128}h_{\phi,j}(x)\big)$ (spec A.1.1, the CIFAR code)."""

@@ -70,14 +70,18 @@ def ula(grad_u: Grad, z0: torch.Tensor, step: float, steps: int, generator: torc
 
 
 def kla(grad_u: Grad, z0: torch.Tensor, step: float, friction: float, steps: int,
-        generator: torch.Generator | None = None, keep_every: int = 0) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        generator: torch.Generator | None = None, keep_every: int = 0, decay_every: int = 0,
+        decay: float = 0.1) -> tuple[torch.Tensor, list[torch.Tensor]]:
     r"""Kinetic (underdamped) Langevin, one gradient per step, as the GEBM code: with $s=2\sqrt\gamma$,
     $c=e^{-\kappa s}$, $d=\sqrt{1-e^{-2\kappa s}}$: $z_{1/2}=z+\tfrac s2v$; $g=\nabla U(z_{1/2})$; $v\leftarrow c(v-\tfrac s2g)+d\,\xi-\tfrac s2g$;
-    $z\leftarrow z_{1/2}+\tfrac s2v$; $v_0=0$. Low friction $\kappa$ keeps momentum (moves between modes)."""
-    s = 2 * math.sqrt(step)
-    c, d = math.exp(-friction * s), math.sqrt(1 - math.exp(-2 * friction * s))
+    $z\leftarrow z_{1/2}+\tfrac s2v$; $v_0=0$. Low friction $\kappa$ keeps momentum (moves between modes).
+    ``decay_every`` > 0 multiplies $\gamma$ by ``decay`` after every ``decay_every`` steps (the GEBM code's
+    sampling protocol: ×0.1 every 200 steps)."""
     z, v, kept = z0.clone(), torch.zeros_like(z0), []
     for t in range(steps):
+        if t == 0 or (decay_every and t % decay_every == 0):
+            s = 2 * math.sqrt(step * decay ** (t // decay_every if decay_every else 0))
+            c, d = math.exp(-friction * s), math.sqrt(1 - math.exp(-2 * friction * s))
         z_half = z + s / 2 * v
         g = grad_u(z_half)
         v = c * (v - s / 2 * g) + d * torch.randn(z.shape, generator=generator, dtype=z.dtype).to(z.device) - s / 2 * g
