@@ -19,14 +19,15 @@
 # (CIFAR-10 grids, early to late). Spec claim 10 adds that diversity drops as β grows.
 #
 # **Method.** The GEBM is trained with the KALE energy loss (learned log-partition $A$, squared-gradient
-# penalty) and the base loss, 5 energy steps per base step (spec A.0.3). KLA is the GEBM code's (one gradient
+# penalty, the energy truncated below at −10 as the code) and the base loss, 5 energy steps per base step,
+# Adam lr 1e-4 (spec A.0.3). KLA is the GEBM code's (one gradient
 # per step, $v_0=0$), step γ = 1e-3 decayed ×0.1 every 200 steps as the code's protocol; friction κ = 10 for
 # "high friction" [recon: the talk's values are unknown]. "Cleaner" is read as the digit classifier's mean
 # confidence rising along the chain, diversity as the mean RMS pixel distance between chains [ours].
 #
 # **Data and size.** `cpu`: the vendored MNIST digits at 32×32 (the spec's GEBM-digits profile, Part D),
-# widths ×¼, latent dimension 16, 6,000 energy steps, 64 chains × 500 KLA steps. `paper`: CIFAR-10 with the
-# code's 150,000 base steps — a multi-GPU-day training that has not been run.
+# widths ×¼, latent dimension 16, 15,000 energy steps (3,000 base steps), 64 chains × 500 KLA steps.
+# `paper`: CIFAR-10 with the code's 150,000 base steps — a multi-GPU-day training that has not been run.
 
 # %% tags=["remove-cell"]
 # Colab / Binder: install paperlib when it is missing (nothing else is pinned).

@@ -112,3 +112,9 @@ def test_paper_shaped_dry_run(tmp_path):
     assert run["images"].shape == (p["show"], 3, 3, 32, 32) and run["classes"].shape == (64, 3)
     assert len(run["fid"]) == 3 and all(f > 0 for f in run["fid"])
     assert set(ex.class_switches(run["classes"])) == {"distinct classes", "class changes"}
+
+
+def test_truncated_energy_is_bounded_below_and_passes_higher_values():
+    e = gebm.Truncated(torch.nn.Flatten(0), floor=-10.0)
+    x = torch.tensor([[-50.0], [3.0]])
+    assert e(x).tolist() == [-10.0, 3.0]

@@ -19,7 +19,7 @@ from paperlib.core.devices import place
 from paperlib.training import fit
 
 __all__ = ["GEBM", "energy_loss", "base_loss", "GEBMTrainer", "train", "TrainLog", "CircleBase", "mlp_energy", "log_density",
-           "ImageBase", "image_gebm"]
+           "ImageBase", "Truncated", "image_gebm"]
 
 
 class GEBM(nn.Module):
@@ -209,11 +209,25 @@ class ImageBase(nn.Module):
         return self.net(z)
 
 
+class Truncated(nn.Module):
+    r"""$E(x)=\max(E_{raw}(x),\,e_{min})$, the GEBM code's truncation from below (default $-10$, spec A.0.3). Without it
+    the image GEBM diverges at once: the data term pushes every energy down while the soft-clipped gradient of
+    $e^{-(E(y)+A)}$ vanishes as it explodes (measured: the KALE monitor at $-10^{25}$ after 400 steps)."""
+
+    def __init__(self, energy: nn.Module, floor: float = -10.0):
+        super().__init__()
+        self.raw, self.floor = energy, floor
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.raw(x).clamp_min(self.floor)
+
+
 def image_gebm(channels: int = 1, size: int = 32, base_width: float = 1.0, energy_width: float = 1.0,
                latent_dim: int = 100, seed: int = 0) -> GEBM:
     """A GEBM on images: :class:`ImageBase` and the bottom-up conv energy of the GGCN pages (no batch norm, so
-    the gradient penalty and $\nabla_xE$ are per image; the GEBM code uses a spectrally normalised ConvNet)."""
+    the gradient penalty and $\nabla_xE$ are per image; the GEBM code uses a spectrally normalised ConvNet),
+    :class:`Truncated` at $-10$ as the code."""
     from paperlib.nets.gcn import ConvEnergy
 
     torch.manual_seed(seed)
-    return GEBM(ConvEnergy(channels, size, energy_width), ImageBase(channels, base_width, latent_dim))
+    return GEBM(Truncated(ConvEnergy(channels, size, energy_width)), ImageBase(channels, base_width, latent_dim))
