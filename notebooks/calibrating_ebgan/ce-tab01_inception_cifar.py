@@ -20,7 +20,8 @@
 # **Method.** EGAN-Ent-VI adds to the generator's loss 0.1 times the negative log-likelihood of its noise under
 # an inference net $q(z|x)=\mathcal N(\mu(x),\mathrm{diag}\,\sigma^2(x))$ trained on the same NLL (Dai et al.
 # eqs. 12-16; spec B.2.2). Both models follow the CIFAR code's schedule (spec B.3.4): every net is updated
-# every step, the energy with Adam lr 2e-5, the others 2e-4, noise $U(-1,1)^{100}$. The networks are the
+# every step, the energy with Adam lr 2e-5 and the smoothness term $0.01(\overline{E_F^2}+\overline{E_T^2})$, the
+# others 2e-4, noise $U(-1,1)^{100}$. The networks are the
 # image pages' DCGAN generator and critic (the energy is the critic's linear output), not the code's exact
 # layers [recon]. EGAN-Const is the same run with no entropy term [recon].
 #

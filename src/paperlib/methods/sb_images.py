@@ -20,7 +20,8 @@ Methods (the rows of Tables 2-3 and the energies of Fig. 8):
 * ``EGAN-Const``: the same energy game with no entropy term; ``EGAN-Ent-VI`` (Dai et al. eqs. 12-16, 26): the
   generator adds ``vi_weight`` times the NLL of its noise under an inference net $q(z|x)=\mathcal N(\mu(x),
   \mathrm{diag}\,\sigma^2(x))$ (the critic's trunk with $2d_z$ outputs), trained on the same NLL (spec B.2.2,
-  B.3.4); the code's $\tfrac12\sum\log\sigma$ is kept. ``gap_schedule=False`` updates every net at every step
+  B.3.4); the code's $\tfrac12\sum\log\sigma$ is kept. ``score_penalty`` adds the CIFAR code's
+  $0.01(\overline{E_F^2}+\overline{E_T^2})$ to the energy's loss. ``gap_schedule=False`` updates every net at every step
   (the CIFAR code); ``lr_energy`` > 0 gives the energy its own learning rate (the CIFAR code's 2e-5).
 
 The Stein term $\mathbb S(Q,p_\phi)$ (score $s_\phi=-\nabla_xE_\phi$) comes in two forms (``stein``):
@@ -106,6 +107,7 @@ class ImageSettings:
     gap_schedule: bool = True        # EGAN: the gap-driven update schedule after epoch 0 (False: the CIFAR code)
     lr_energy: float = 0.0           # EGAN: the energy's Adam lr (0: ``lr``)
     vi_weight: float = 0.1           # EGAN-Ent-VI: weight of the noise NLL (the CIFAR code's reg_cst)
+    score_penalty: float = 0.0       # EGAN: weight of the energy's squared output on real and generated images
     quirk_gp_height_axis: bool = False   # the code reduces the gradient norm over the height axis only
     eval_every: int = 100
     eval_samples: int = 1000
@@ -277,7 +279,10 @@ class ImageTrainer:
             losses.update(critic=loss_d.detach(), generator=loss_g.detach())
         else:
             fake = self.G(self._noise(len(real)), yc)
-            loss_e = self.E(real, yc).mean() - self.E(fake.detach(), yc).mean()
+            e_real, e_fake_d = self.E(real, yc), self.E(fake.detach(), yc)
+            loss_e = e_real.mean() - e_fake_d.mean()
+            if s.score_penalty:   # the CIFAR code's smoothness term 0.01 (mean score_F^2 + mean score_T^2)
+                loss_e = loss_e + s.score_penalty * (e_real.pow(2).mean() + e_fake_d.pow(2).mean())
             upd_e = upd_g = True
             if self.game == "egan" and s.gap_schedule and self.iteration >= self.per_epoch:   # joint in epoch 0
                 m_e, m_g = gap_masks(torch.tensor(self.gap), s.gap_window)
