@@ -8,7 +8,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # Fig. 6: samples of EGAN-Ent-VI
 #

@@ -8,7 +8,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # Table 1: Inception score of EGAN-Ent-VI
 #

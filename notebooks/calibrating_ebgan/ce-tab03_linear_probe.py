@@ -8,7 +8,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # Table 3: a linear probe on the frozen discriminator's features
 #

@@ -8,7 +8,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # Kinetic Langevin with low friction moves between modes
 #

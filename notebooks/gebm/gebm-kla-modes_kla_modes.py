@@ -8,7 +8,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # Sampling a tempered GEBM at its modes (kinetic Langevin, β = 100)
 #

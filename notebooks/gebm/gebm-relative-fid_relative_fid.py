@@ -8,7 +8,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # Relative FID: the GEBM's samples against its generator alone
 #
