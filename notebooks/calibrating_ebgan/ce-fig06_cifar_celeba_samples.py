@@ -72,7 +72,7 @@ figures = save_figure(fig, cfg.item, "samples")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-div = ex.sample_diversity(suite, cfg.params)
+div = ex.sample_diversity(suite, cfg.params).round(3)   # cdist varies in the 6th digit between runs
 paperlib.show(div, "Pixel diversity of 100 samples and of 100 training images", precision=3)
 
 # %% [markdown]

@@ -83,7 +83,7 @@ figures += save_figure(fig, cfg.item, "temperatures")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-readout = ex.chain_readout(runs, "beta")
+readout = ex.chain_readout(runs, "beta").round(3)   # cdist varies in the 6th digit between runs
 paperlib.show(readout, "Along the chains: the classifier's mean confidence, the mean energy and the diversity",
               precision=3)
 
