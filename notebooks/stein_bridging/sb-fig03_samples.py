@@ -40,7 +40,7 @@ import pandas as pd
 
 import paperlib
 from paperlib.experiments import stein_bridging as ex
-from paperlib.core.claims import Claim, check_claims, verdict_table
+from paperlib.core.claims import check_claims, trained_claim, verdict_table
 from paperlib.plotting import colour, save_figure, scatter_samples
 
 cfg = paperlib.setup("sb-fig03", globals())
@@ -79,18 +79,19 @@ paperlib.show(table, f"MMD (lower is better) and HSR (higher is better), seed {c
 # ## Claims (spec A.6, claim 6, the Fig. 3 reading), checked from all seeds
 
 # %%
-gen = ex.generator_rows(df)
+logged = ex.logged_frames(results)
 claims = []
 for d, label in ex.DATASETS.items():
     claims += [
-        Claim(f"SB-6 Fig. 3 ({label})", f"{label}: Joint-W has the fewest off-mode samples (highest HSR) of the five "
-              "plotted generators.", lambda d=d: ex.beats(gen, d, "hsr", "Joint-W",
-                                                                   ["GAN", "WGAN-GP", "DGM", "Joint-JS"])),
-        Claim(f"SB-6 Fig. 3, JS ({label})", f"{label}: Joint-JS has more samples on the modes than GAN.",
-              lambda d=d: ex.beats(gen, d, "hsr", "Joint-JS", ["GAN"])),
+        trained_claim(f"SB-6 Fig. 3 ({label})", f"{label}: Joint-W has the fewest off-mode samples (highest HSR) of "
+                      "the five plotted generators.",
+                      lambda f, d=d: ex.beats(f, d, "hsr", "Joint-W", ["GAN", "WGAN-GP", "DGM", "Joint-JS"]), df, logged),
+        trained_claim(f"SB-6 Fig. 3, JS ({label})", f"{label}: Joint-JS has more samples on the modes than GAN.",
+                      lambda f, d=d: ex.beats(f, d, "hsr", "Joint-JS", ["GAN"]), df, logged),
     ]
-claims.append(Claim("SB-6 Fig. 3, DGM (Two-Circle)", "Two-Circle: DGM puts the most points between components "
-                    "(lowest HSR of the five).", lambda: ex.worst(gen, "two_circle", "hsr", "DGM", PANELS)))
+claims.append(trained_claim("SB-6 Fig. 3, DGM (Two-Circle)", "Two-Circle: DGM puts the most points between "
+                            "components (lowest HSR of the five).",
+                            lambda f: ex.worst(f, "two_circle", "hsr", "DGM", PANELS), df, logged))
 claims = check_claims(claims)
 verdict_table(claims)
 

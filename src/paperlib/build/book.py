@@ -14,7 +14,7 @@ import yaml
 from paperlib.build.execute import EXECUTOR, executed_path, record_path
 from paperlib.core import paths
 from paperlib.core.catalogue import catalogue, chapters
-from paperlib.core.claims import HELD, NOT_CHECKED, NOT_HELD
+from paperlib.core.claims import HELD, NOT_CHECKED, NOT_HELD, NOT_YET_STABLE, STABLE
 from paperlib.core.files import write_text
 from paperlib.core.page import COLOURS
 from paperlib.core.record import NOT_IMPLEMENTED, NOT_RUN, UNVERIFIED
@@ -103,6 +103,9 @@ def _tile(it, rec, status: str) -> str:
     held = sum(c["verdict"] == HELD for c in claims)
     checked = sum(c["verdict"] != NOT_CHECKED for c in claims)
     line = f"{held} / {checked} claims held" if claims else status
+    unstable = sum(c.get("stability") == NOT_YET_STABLE for c in claims)
+    if unstable:
+        line += f" · {unstable} not yet stable"
     body = (f"<b>{html.escape(it.id)}</b><br><span style='font-size:.85em'>{html.escape(it.ref)}</span><br>"
             f"<span style='font-size:.85em'>{html.escape(status)}{' · ' + line if claims else ''}</span>")
     style = (f"display:inline-block;vertical-align:top;width:10.5em;min-height:4.6em;margin:.15em;padding:.3em .4em;"
@@ -111,6 +114,14 @@ def _tile(it, rec, status: str) -> str:
         return f"<div style='{style}' title='{html.escape(it.title)}'>{body}</div>"
     return (f"<a href='{it.docname}.html' style='text-decoration:none'><div style='{style}' "
             f"title='{html.escape(it.title)}'>{body}</div></a>")
+
+
+def _along(c: dict) -> str:
+    """A claim's stability over its run (records before issue 17 have none): 'stable from 750' / 'not yet stable'."""
+    if not c.get("stability"):
+        return "–"
+    return (f"stable from {c['stable_from']:,}" if c["stability"] == STABLE
+            else f"not yet stable (last change at {c['stable_from']:,})")
 
 
 def scorecard_text(book: Path | None = None, results: Path | None = None) -> str:
@@ -128,7 +139,10 @@ def scorecard_text(book: Path | None = None, results: Path | None = None) -> str
            "profile gives no data to judge its claims; *drawn*: a diagram; "
            "*not run*: the page exists but has not been executed; *unverified*: the record was written by a run "
            "outside `paperlib run` (plain papermill or Jupyter), so no gate checked its notebook; "
-           "*not yet implemented*: no page yet. The [execution report](report.md) has each page's run.", "",
+           "*not yet implemented*: no page yet. A claim about a trained model is also judged at every logged "
+           "evaluation of its run: *stable* when its verdict no longer changes over the last third of the run, "
+           "*not yet stable* otherwise (its verdict may change with a longer budget). "
+           "The [execution report](report.md) has each page's run.", "",
            f"**{len(entries)} items**: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + ".", ""]
     banner = build_banner(book, results)
     if banner:
@@ -148,8 +162,9 @@ def scorecard_text(book: Path | None = None, results: Path | None = None) -> str
              f"`{rec['config']['device']}`, paperlib {rec['code_version']}. "
              f"[Open the page]({it.docname}.ipynb).", ""]
         if rec["claims"]:
-            d += ["| claim | verdict | evidence |", "|---|---|---|"]
-            d += [f"| {c['id']}: {_md(c['text'])} | {c['verdict']} | {_md(c['evidence'])} |" for c in rec["claims"]]
+            d += ["| claim | verdict | along the run | evidence |", "|---|---|---|---|"]
+            d += [f"| {c['id']}: {_md(c['text'])} | {c['verdict']} | {_along(c)} | {_md(c['evidence'])} |"
+                  for c in rec["claims"]]
             d.append("")
         if rec.get("comparison"):
             cols = [k for k in ("quantity", "reported", "ours", "difference", "within tolerance", "better",

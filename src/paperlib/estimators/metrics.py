@@ -15,12 +15,18 @@ from paperlib.estimators.grids import (  # noqa: F401 (re-export)
     grid_kl,
     grid_kl_js,
 )
-from paperlib.estimators.kernels import gaussian_of_sqdist, sigma_from_bandwidth
+from paperlib.estimators.kernels import sigma_from_bandwidth
 
 
-def _rbf(a: torch.Tensor, b: torch.Tensor, bandwidth: float) -> torch.Tensor:
-    """The textbook-bandwidth Gaussian of the Stein Bridging code, $\\exp(-d^2/(2h^2))$ (:mod:`.kernels`)."""
-    return gaussian_of_sqdist(torch.cdist(a, b).pow(2), sigma_from_bandwidth(bandwidth))
+def _rbf_sum(a: torch.Tensor, b: torch.Tensor, bandwidth: float, rows: int = 128) -> torch.Tensor:
+    r"""$\sum_{ij}k(a_i,b_j)$ with the Stein Bridging code's Gaussian $\exp(-d^2/(2h^2))$ (:mod:`.kernels`).
+
+    In blocks of ``rows`` rows, each computed in place: the blocks stay in the CPU cache, which makes the
+    evaluation's MMD about 5x faster than one (m, n) matrix (``benchmarks/synthetic.py``); only the order of the
+    float64 summation differs.
+    """
+    scale = -1.0 / sigma_from_bandwidth(bandwidth)
+    return sum(torch.cdist(c, b).pow_(2).mul_(scale).exp_().sum() for c in a.split(rows))
 
 
 _KERNEL_SUMS: dict[tuple[str, float], float] = {}
@@ -34,7 +40,7 @@ def kernel_sum(x: torch.Tensor, bandwidth: float = 1.0) -> float:
     x = x.detach().double().contiguous()
     key = (hashlib.sha1(x.numpy().tobytes()).hexdigest(), float(bandwidth))
     if key not in _KERNEL_SUMS:
-        _KERNEL_SUMS[key] = float(sum(_rbf(c, x, bandwidth).sum() for c in x.split(1000)))
+        _KERNEL_SUMS[key] = float(_rbf_sum(x, x, bandwidth))
     return _KERNEL_SUMS[key]
 
 
@@ -58,8 +64,8 @@ def mmd(x: torch.Tensor, y: torch.Tensor, bandwidth: float = 1.0, estimator: str
     out = []
     for yy in ys:
         m = yy.shape[0]
-        kyy = _rbf(yy, yy, bandwidth).sum() - (m if estimator == "unbiased" else 0)
-        out.append(kxx / (n * (n - 1)) + kyy / (m * (m - 1)) - 2 * _rbf(x, yy, bandwidth).sum() / (n * m))
+        kyy = _rbf_sum(yy, yy, bandwidth) - (m if estimator == "unbiased" else 0)
+        out.append(kxx / (n * (n - 1)) + kyy / (m * (m - 1)) - 2 * _rbf_sum(x, yy, bandwidth) / (n * m))
     return torch.stack(out).reshape(y.shape[:-2])
 
 

@@ -19,16 +19,24 @@ from paperlib.estimators.kernels import gaussian_of_sqdist, sigma_from_bandwidth
 Energy = Callable[[torch.Tensor], torch.Tensor]
 
 
-def score(energy: Energy, x: torch.Tensor, create_graph: bool = True, density_quirk: bool = False) -> torch.Tensor:
-    r"""$s(x)=-\nabla_xE(x)$ by autograd (``create_graph`` keeps it differentiable for training).
+def score(energy: Energy, x: torch.Tensor, create_graph: bool = True, density_quirk: bool = False,
+          autograd: bool = False) -> torch.Tensor:
+    r"""$s(x)=-\nabla_xE(x)$ (``create_graph`` keeps it differentiable for training).
 
+    An energy with ``energy_and_grad`` (the member-batched MLP energies) gives $\nabla_xE$ by the chain rule
+    written out, so training needs no double back-propagation; ``autograd=True`` takes the reference path,
+    ``torch.autograd.grad`` (the two agree to float round-off: ``tests/nets/test_batched.py``).
     ``density_quirk`` reproduces quirk Q1 of the released training scripts, which used
     $\nabla_xe^{-E(x)}=e^{-E(x)}s(x)$ instead of the score.
     """
-    if not x.requires_grad:
-        x = x.detach().requires_grad_(True)
-    e = energy(x)
-    (grad,) = torch.autograd.grad(e.sum(), x, create_graph=create_graph)
+    if hasattr(energy, "energy_and_grad") and not autograd:
+        with torch.enable_grad() if create_graph else torch.no_grad():
+            e, grad = energy.energy_and_grad(x)
+    else:
+        if not x.requires_grad:
+            x = x.detach().requires_grad_(True)
+        e = energy(x)
+        (grad,) = torch.autograd.grad(e.sum(), x, create_graph=create_graph)
     s = -grad
     return s * torch.exp(-e)[..., None] if density_quirk else s
 

@@ -1,0 +1,39 @@
+"""Claims judged along a training run: the verdict at each logged evaluation and its stability (issue 17)."""
+from paperlib.core.claims import (HELD, NOT_CHECKED, NOT_HELD, NOT_YET_STABLE, STABLE, check_claims, stability,
+                                  trained_claim, verdict_table)
+
+
+def _claim(final, logged):
+    """'the value is positive', judged on numbers."""
+    return trained_claim("X-1", "x is positive", lambda v: (v > 0, f"x = {v}"), final, logged)
+
+
+def test_a_verdict_that_settles_early_is_stable_from_where_it_settled():
+    (r,) = check_claims([_claim(3.0, [(100, -1.0), (200, 1.0), (300, 2.0), (400, 0.5), (500, 1.0), (600, 3.0)])])
+    assert r.verdict == HELD
+    assert [v for _, v in r.along] == [NOT_HELD, HELD, HELD, HELD, HELD, HELD]
+    assert (r.stability, r.stable_from) == (STABLE, 200)
+    assert r.strip() == "✗✓✓✓✓✓ stable from 200"
+    assert r.as_dict()["along"][0] == {"iteration": 100, "verdict": NOT_HELD}
+
+
+def test_a_verdict_that_flips_in_the_last_third_is_not_yet_stable():
+    # the same final verdict as above, but it only arrived at iteration 500 of 600
+    (r,) = check_claims([_claim(3.0, [(100, 1.0), (200, 1.0), (300, 1.0), (400, -1.0), (500, 1.0), (600, 3.0)])])
+    assert r.verdict == HELD and (r.stability, r.stable_from) == (NOT_YET_STABLE, 500)
+    assert "not yet stable" in r.strip()
+    # the boundary: a change exactly at two thirds of the run is still stable
+    assert stability([(300, NOT_HELD), (400, HELD), (500, HELD), (600, HELD)], HELD) == (STABLE, 400)
+    # the last logged verdict differs from the final one: unstable at the very end
+    assert stability([(100, HELD), (200, NOT_HELD)], HELD) == (NOT_YET_STABLE, 200)
+
+
+def test_nan_evidence_along_the_run_is_not_checked_and_plain_claims_have_no_strip():
+    (r,) = check_claims([_claim(1.0, [(10, float("nan")), (20, 1.0), (30, 1.0)])])
+    assert r.along[0][1] == NOT_CHECKED and r.stability == STABLE
+    from paperlib.core.claims import Claim
+    (plain,) = check_claims([Claim("Y", "y", lambda: (True, "y = 1"))])
+    assert plain.along == () and plain.stability == "" and plain.strip() == ""
+    table = verdict_table([r, plain])
+    assert "along the run" in table.frame.columns[-1]
+    assert table.frame.iloc[1, -1] == ""
