@@ -44,7 +44,7 @@ import pandas as pd
 
 import paperlib
 from paperlib.experiments import stein_bridging as ex
-from paperlib.core.claims import Claim, check_claims, verdict_table
+from paperlib.core.claims import check_claims, trained_claim, verdict_table
 from paperlib.plotting import colour, save_figure
 
 cfg = paperlib.setup("sb-fig05", globals())
@@ -97,13 +97,7 @@ figures += save_figure(fig, cfg.item, "digits")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-rows = []
-for d in ex.DATASETS:
-    r = results[d]
-    fl = ex.fluctuation(r["history"]["mmd"], r["iteration"])
-    for i, (m, s) in enumerate(r["members"]):
-        rows.append({"dataset": d, "method": m, "seed": s, "metric": "fluctuation", "final": fl[i]})
-fluct = pd.DataFrame(rows)
+fluct = ex.fluctuation_frame(results)
 table = fluct.groupby(["method", "dataset"])["final"].mean().unstack("dataset")
 paperlib.show(table.reindex([m for g in GROUPS.values() for m in g]),
               "Fluctuation of the MMD curve, second half of training (lower is steadier; mean over seeds)", precision=3)
@@ -117,7 +111,7 @@ paperlib.show(pd.DataFrame(digit_fluct), "Fluctuation of the Inception-score cur
 # ## Claim (spec A.6, claim 10), checked from the logged curves
 
 # %%
-def _calmer(d, group):
+def _calmer(fluct, d, group):
     s = fluct[fluct.dataset == d].groupby("method")["final"].mean()
     joint, bases = GROUPS[group][-1], GROUPS[group][:-1]
     worse = [b for b in bases if not s[joint] < s[b]]
@@ -125,19 +119,30 @@ def _calmer(d, group):
                        + (f" — not calmer than {', '.join(worse)}" if worse else ""))
 
 
-def _calmer_digits(kind):
-    s = digit_fluct[kind]
-    joint = "Joint-JS" if kind == "conditional" else "Joint-W"
-    return ex.is_best(s.to_dict(), joint, lower=True)
+def _digit_fluct(kind, upto=None):
+    runs = images[(digits_ds, kind)]
+    return {m: float(ex.fluctuation(runs[m]["history"]["is"][:upto], runs[m]["iteration"][:upto])[0])
+            for m in IMAGE_GROUPS[kind]}
 
 
+def _calmer_digits(fl, kind):
+    return ex.is_best(fl, "Joint-JS" if kind == "conditional" else "Joint-W", lower=True)
+
+
+# along the run: the same reading of the curve as it stood at each logged evaluation (the second half of the
+# iterations so far; under three points there it is not checked)
+its = next(iter(results.values()))["iteration"]
+logged = [(it, ex.fluctuation_frame(results, j + 1)) for j, it in enumerate(its)]
+digit_its = {kind: images[(digits_ds, kind)][IMAGE_GROUPS[kind][0]]["iteration"] for kind in IMAGE_GROUPS}
 claims = check_claims([
-    Claim(f"SB-10 ({label}, {group})", f"{label}: {GROUPS[group][-1]}'s MMD fluctuates less in the second half of "
-          f"training than {', '.join(GROUPS[group][:-1])}.", lambda d=d, group=group: _calmer(d, group))
+    trained_claim(f"SB-10 ({label}, {group})", f"{label}: {GROUPS[group][-1]}'s MMD fluctuates less in the second "
+                  f"half of training than {', '.join(GROUPS[group][:-1])}.",
+                  lambda f, d=d, group=group: _calmer(f, d, group), fluct, logged)
     for d, label in ex.DATASETS.items() for group in GROUPS] + [
-    Claim(f"SB-10 (digits, {kind})", f"Digits, {kind}: {'Joint-JS' if kind == 'conditional' else 'Joint-W'}'s "
-          f"Inception score fluctuates less in the second half of training than every other model of its column.",
-          lambda kind=kind: _calmer_digits(kind)) for kind in IMAGE_GROUPS])
+    trained_claim(f"SB-10 (digits, {kind})", f"Digits, {kind}: {'Joint-JS' if kind == 'conditional' else 'Joint-W'}'s "
+                  f"Inception score fluctuates less in the second half of training than every other model of its "
+                  f"column.", lambda f, kind=kind: _calmer_digits(f, kind), digit_fluct[kind].to_dict(),
+                  [(it, _digit_fluct(kind, j + 1)) for j, it in enumerate(digit_its[kind])]) for kind in IMAGE_GROUPS])
 verdict_table(claims)
 
 # %%

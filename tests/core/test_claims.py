@@ -26,6 +26,8 @@ def test_a_verdict_that_flips_in_the_last_third_is_not_yet_stable():
     assert stability([(300, NOT_HELD), (400, HELD), (500, HELD), (600, HELD)], HELD) == (STABLE, 400)
     # the last logged verdict differs from the final one: unstable at the very end
     assert stability([(100, HELD), (200, NOT_HELD)], HELD) == (NOT_YET_STABLE, 200)
+    # a final verdict of "not checked" has no stability to speak of
+    assert stability([(100, HELD), (200, NOT_CHECKED)], NOT_CHECKED) == ("", None)
 
 
 def test_nan_evidence_along_the_run_is_not_checked_and_plain_claims_have_no_strip():

@@ -58,6 +58,8 @@ class ClaimResult:
         if not self.along:
             return ""
         marks = "".join(SYMBOL[v] for _, v in self.along)
+        if not self.stability:
+            return marks
         if self.stability == STABLE:
             return f"{marks} stable from {self.stable_from:,}"
         last = max(it for it, _ in self.along)
@@ -69,7 +71,7 @@ def stability(along: Sequence[tuple[int, str]], final: str) -> tuple[str, int | 
 
     Stable: the verdict equals the final one at every logged evaluation of the last third of the run,
     $t\ge\frac23 t_{\max}$ (the last logged point is the end of the run)."""
-    if not along:
+    if not along or final == NOT_CHECKED:     # nothing to be stable about
         return "", None
     its = [it for it, _ in along]
     since = its[-1]

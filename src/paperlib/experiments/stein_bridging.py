@@ -109,6 +109,18 @@ def variant_panel(dataset: str, params: dict[str, Any], seeds: Sequence[int], va
     return pd.DataFrame(rows), run_
 
 
+def logged_panel(df: pd.DataFrame, run_: dict) -> list[tuple[int, pd.DataFrame]]:
+    """(iteration, ``df`` with each metric replaced by the value logged then) per logged evaluation of a
+    :func:`variant_panel` run (``df``'s rows are the run's members, in order)."""
+    out = []
+    for j, it in enumerate(run_["iteration"]):
+        f = df.copy()
+        for k, v in run_["history"].items():
+            f[k] = np.asarray(v)[j]
+        out.append((int(it), f))
+    return out
+
+
 def merge(runs: Sequence[dict]) -> dict:
     """Concatenate the member axes of runs that share their evaluation schedule."""
     out = {"members": [m for r in runs for m in r["members"]],
@@ -243,6 +255,18 @@ def fluctuation(history: np.ndarray, iterations: np.ndarray) -> np.ndarray:
     half = iterations >= iterations[-1] / 2
     h = history[half]
     return np.diff(h, axis=0).std(0) if h.shape[0] > 2 else np.full(h.shape[1], np.nan)
+
+
+def fluctuation_frame(results: dict, upto: int | None = None) -> pd.DataFrame:
+    """Long table (dataset, method, seed, metric="fluctuation", final) of :func:`fluctuation` of every member's MMD
+    curve, using the first ``upto`` logged evaluations (all by default): the run as it stood then."""
+    rows = []
+    for d, r in results.items():
+        n = len(r["iteration"]) if upto is None else upto
+        fl = fluctuation(np.asarray(r["history"]["mmd"])[:n], np.asarray(r["iteration"])[:n])
+        rows += [{"dataset": d, "method": m, "seed": s, "metric": "fluctuation", "final": fl[i]}
+                 for i, (m, s) in enumerate(r["members"])]
+    return pd.DataFrame(rows)
 
 
 def worst(df: pd.DataFrame, dataset: str, metric: str, loser: str, among: Sequence[str],
