@@ -146,6 +146,40 @@ def compile_lever(params) -> None:
           f"({eager / comp:.2f}x; compilation {first:.0f} s)")
 
 
+def calibrating_report() -> None:
+    """The Calibrating-EBGAN 2-D energy-GAN run (EGAN-Const, -Ent-VI, -Ent-NN batched; batch 500): FLOPs, ms per
+    member-iteration, fraction of the bmm rate, and the kNN lever (the search for the one member that uses it,
+    not all three) as a ratio of the search alone."""
+    from paperlib.estimators.entropy import knn_score
+    from paperlib.methods import energy_gan as eg
+
+    params = profiles.item_parameters("ce-tab02", "cpu")
+    s = eg.settings("four_gaussians", params)
+    tr = eg.EnergyGANTrainer(toy.dataset("four_gaussians"), [(m, 0) for m in eg.ENERGY_GANS], s, rng_seed=1000)
+    tr.step()
+    counter = FlopCount()
+    with counter:
+        tr.step()
+    flops = sum(counter.flops.values()) / tr.M
+    rate = bmm_rate(tr.M, tr.B, s.hidden)
+    ms = ms_per_step(tr, 20) / tr.M
+    print(f"calibrating-ebgan energy GANs ({tr.M} members, batch {tr.B}): {flops / 1e6:.0f} MFLOP per "
+          f"member-iteration; {ms:.2f} ms per member-iteration = {flops / (ms * 1e-3) / 1e9:.0f} GFLOP/s, "
+          f"{flops / (ms * 1e-3) / 1e9 / rate:.0%} of the {rate:.0f} GFLOP/s bmm rate")
+    x, used = torch.randn(tr.M, tr.B, 2), tr.w_knn > 0
+
+    def timed(fn, reps=20):
+        fn()
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        return (time.perf_counter() - t0) / reps * 1e3
+
+    every, only = timed(lambda: knn_score(x, s.knn_k)), timed(lambda: knn_score(x, s.knn_k, used))
+    print(f"  kNN entropy search: all {tr.M} members {every:.1f} ms, the {int(used.sum())} that use it {only:.1f} ms "
+          f"({every / only:.2f}x; per step {every - only:.1f} ms saved of {ms * tr.M:.1f})")
+
+
 def trainer_report() -> None:
     params = profiles.item_parameters("sb-tab05", "cpu")
     torch.set_num_threads(1)
@@ -183,6 +217,7 @@ def trainer_report() -> None:
               "of the run")
     compile_lever(params)
     processes_lever(steps=40)
+    calibrating_report()
 
 
 def chapter_report() -> None:

@@ -138,3 +138,16 @@ def test_optimal_discriminators_of_prop_3_1():
     assert cex.dual_value(-np.log(p), p, "const") < 0
     with pytest.raises(ValueError, match="flat on the support"):
         cex.optimal_discriminator(p, "const")
+
+
+def test_knn_score_of_selected_members_equals_the_full_search():
+    """The members mask only skips work: the selected members' scores are those of the full batched search."""
+    from paperlib.estimators.entropy import knn_score
+
+    x = torch.randn(4, 200, 2, generator=torch.Generator().manual_seed(0))
+    full = knn_score(x, 20)
+    mask = torch.tensor([False, True, False, True])
+    part = knn_score(x, 20, mask)
+    assert torch.equal(part[mask], full[mask])
+    assert torch.equal(part[~mask], torch.zeros_like(part[~mask]))
+    assert torch.equal(knn_score(x, 20, torch.zeros(4, dtype=torch.bool)), torch.zeros_like(x))

@@ -25,15 +25,22 @@ def knn_unit_direction(x: torch.Tensor, k: int) -> torch.Tensor:
     return (d / (d.norm(dim=1, keepdim=True) + 1e-12)).view_as(x)
 
 
-def knn_score(x: torch.Tensor, k: int = 20) -> torch.Tensor:
+def knn_score(x: torch.Tensor, k: int = 20, members: torch.Tensor | None = None) -> torch.Tensor:
     r"""Nearest-neighbour score estimate $d_i=(\mu_i-x_i)\oslash v_i$ of the batch density (eqs. 10-11, synthetic code).
 
     $\mu_i$ is the mean of the $k$ nearest neighbours of $x_i$ in its batch (itself excluded), $v_i$ the
     per-coordinate variance of $x_i$ and those neighbours. For a neighbourhood of radius $r$ in 2-D the mean
     shift is $\approx\tfrac{r^2}{4}\nabla\log p$ and the variance $\approx\tfrac{r^2}{4}$, so $d_i\approx\nabla\log p(x_i)$
     (spec B.2.1). ``x`` is (M, B, D), one batch per member; returns (M, B, D). ``torch.cdist`` rather than
-    scikit-learn's kNN: the batch is small, on the training device, and needs no copy to numpy.
+    scikit-learn's kNN: the batch is small, on the training device, and needs no copy to numpy. ``members``
+    (bool, (M,)) restricts the search to the members whose loss uses it (zeros elsewhere): in a batched run of
+    several methods the search is a large share of a step.
     """
+    if members is not None:
+        out = torch.zeros_like(x)
+        if bool(members.any()):
+            out[members] = knn_score(x[members], k)
+        return out
     idx = knn_indices(x, k)                                                # itself first
     nb = torch.gather(x[:, None].expand(-1, x.shape[1], -1, -1), 2,
                       idx[..., None].expand(-1, -1, -1, x.shape[-1]))      # (M, B, k+1, D)

@@ -259,7 +259,7 @@ class EnergyGANTrainer(CETrainer):
         # per point: the x_i-gradient of the batch-mean surrogate, times the batch size
         out = torch.zeros_like(x)
         if bool(self.w_knn.any()):
-            out = out + self.w_knn[:, None, None] * entropy.knn_score(x, self.s.knn_k)
+            out = out + self.w_knn[:, None, None] * entropy.knn_score(x, self.s.knn_k, self.w_knn > 0)
         if self.inference is not None:
             xg = x.detach().requires_grad_(True)
             (g,) = torch.autograd.grad((self.w_vi[:, None] * self._nll(z, xg)).sum(), xg)
@@ -284,7 +284,7 @@ class EnergyGANTrainer(CETrainer):
         loss_g = self.energy(fake).mean(1)
         if bool(self.w_knn.any()):
             with torch.no_grad():
-                d = entropy.knn_score(fake.detach(), s.knn_k)
+                d = entropy.knn_score(fake.detach(), s.knn_k, self.w_knn > 0)
             loss_g = loss_g + self.w_knn * (d * fake).sum(-1).mean(1)
         if self.inference is not None:
             nll = self._nll(z, fake).mean(1)

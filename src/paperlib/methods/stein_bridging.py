@@ -374,7 +374,7 @@ class EganDgmTrainer(_SteinBridgingTrainer):
         self.opt_energy.step()
         e_gen = self.energy(fake).mean(1)
         with torch.no_grad():
-            d = entropy.knn_score(fake.detach(), self.s.knn_k)
+            d = entropy.knn_score(fake.detach(), self.s.knn_k, self.knn > 0)
         loss_g = e_gen + self.knn * (d * fake).sum(-1).mean(1) - self.bn * self.generator.bn_log_scales()
         self.opt_gen.zero_grad(set_to_none=True)
         (upd_g * loss_g).sum().backward(inputs=list(self.generator.parameters()))
