@@ -115,6 +115,42 @@ def test_interrupt_stops_the_batch_and_kills_its_pages(tmp_path):
     assert [p.name for p in (tmp_path / "stage").iterdir()] == []
 
 
+def test_termination_signal_kills_the_pages_kernels_too(tmp_path):
+    """SIGTERM to a running batch (a cancelled CI job) ends it like Ctrl-C: no page process is left running."""
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    import time
+    pids = tmp_path / "pids"
+    pages = [_spec(tmp_path, f"slow{i}", f"import os, time\nopen({str(pids)!r} + '{i}', 'w').write(str(os.getpid()))"
+                   "\ntime.sleep(600)") for i in range(2)]
+    script = textwrap.dedent(f"""
+        import json, sys
+        from pathlib import Path
+        from paperlib.build.execute import run_pages
+        try:
+            run_pages(json.loads(sys.argv[1]), jobs=2, limit=600, stage_root=Path(sys.argv[2]))
+        except KeyboardInterrupt as exc:
+            print("stopped:", exc, flush=True)
+            sys.exit(3)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script, json.dumps(pages), str(tmp_path / "stage")],
+                            stdout=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while not all((tmp_path / f"pids{i}").exists() for i in range(2)) and time.time() < deadline:
+        time.sleep(0.5)
+    kernels = [int((tmp_path / f"pids{i}").read_text()) for i in range(2)]   # the kernels' own pids
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 3 and "stopped by SIGTERM" in out
+    time.sleep(1)
+    for pid in kernels:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert [p.name for p in (tmp_path / "stage").iterdir()] == []
+
+
 def test_page_run_outside_the_executor_is_marked_on_the_scorecard(tmp_path, monkeypatch):
     """A record written by plain papermill must never read as reproduced."""
     from paperlib.build.book import scorecard_text

@@ -249,12 +249,26 @@ def _start(page: _Page, log) -> None:
 
 
 def _kill(page: _Page) -> None:
-    """SIGKILL the page's whole process group (papermill and its kernel)."""
+    """SIGKILL the page's process group (papermill) and every process below it: jupyter_client starts the kernel
+    in a session of its own, which the group kill does not reach (it used to survive its page, still computing).
+    The descendants are listed before anything is killed: an orphaned kernel no longer descends from the page."""
+    import psutil
+
+    try:
+        below = psutil.Process(page.proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        below = []
     try:
         os.killpg(page.proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    for proc in below:
+        try:
+            proc.kill()
+        except psutil.NoSuchProcess:
+            pass
     page.proc.wait()
+    psutil.wait_procs(below, timeout=5)
 
 
 def _finish(page: _Page, limit: float | None) -> RunReport:
@@ -371,6 +385,7 @@ def run_pages(pages: list[dict[str, Any]], jobs: int, limit: float, stage_root: 
     running: list[_Page] = []
     reports: dict[str, RunReport] = {}
     finished: list[float] = []
+    stopping = _stop_on_termination()
     try:
         while pending or running:
             while pending and len(running) < max(1, jobs):
@@ -404,7 +419,24 @@ def run_pages(pages: list[dict[str, Any]], jobs: int, limit: float, stage_root: 
         raise
     finally:
         shutil.rmtree(specs, ignore_errors=True)
+        stopping()
     return [reports[i] for i in order]
+
+
+def _stop_on_termination():
+    """Make SIGTERM and SIGHUP (a CI runner cancelling a job, a closed terminal) stop the batch as Ctrl-C does:
+    Python's default for them ends the process at once, leaving every page's process group, kernel included,
+    running on its own. Returns the function that restores the previous handlers."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    return lambda: [signal.signal(sig, h) for sig, h in previous.items()]
 
 
 def _mkdir(path: Path) -> Path:
