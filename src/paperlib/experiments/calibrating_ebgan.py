@@ -286,10 +286,6 @@ def image_data(dataset: str, params: dict[str, Any]) -> dict[str, torch.Tensor]:
     return sb.image_data_for(dataset, params["held_out"], params.get("download", False))
 
 
-def _classifier_params(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: params[k] for k in ("classifier_iterations", "held_out")} | {"download": params.get("download", False)}
-
-
 def probe_features(net: torch.nn.Module, images: torch.Tensor, device: str, chunk: int = 500) -> np.ndarray:
     """The frozen critic's last hidden layer (:meth:`Critic.hidden`) of ``images``, as float64 numpy."""
     net.eval()
@@ -321,9 +317,9 @@ def ce_image_run(dataset: str, method: str, params: dict[str, Any], table: str, 
     def compute(checkpoint):
         d = image_data(dataset, params)
         labelled = "held_out" in d
-        net = place(sb.classifier_net(sb.classifier(dataset, _classifier_params(params), device, cache)), device) \
+        net = sb.classifier_for(dataset, params, device, cache) \
             if labelled else None
-        scorer = (lambda x: sb._logits(net, x)) if labelled else None
+        scorer = (lambda x: sb.classifier_logits(net, x)) if labelled else None
         trainer = ImageTrainer(d["train"], d["train_labels"], TRAINED_AS.get(method, method), seed, s,
                                scorer=scorer, device=device)
         out = fit(trainer, trainer.total, s.eval_every, checkpoint=checkpoint, checkpoint_every=500)
@@ -382,7 +378,7 @@ def table3(suite_: dict, random: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def real_scores(params: dict[str, Any], device: str = "cpu") -> dict:
     """The classifier's held-out accuracy and the held-out real images' own IS (the ceiling of Table 1's score)."""
-    return sb.real_scores(params["is_dataset"], _classifier_params(params), device)
+    return sb.real_scores(params["is_dataset"], params, device)
 
 
 def table1(suite_: dict) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -126,16 +126,6 @@ def _model_config(params: dict[str, Any], seed: int) -> dict[str, Any]:
     return {k: params[k] for k in keys} | {"seed": seed}
 
 
-def _classifier(params: dict[str, Any], device: str, cache):
-    """The Stein Bridging pages' digit classifier (the same cached entry) on ``device``, in eval mode."""
-    from paperlib.core.devices import place
-    from paperlib.experiments import stein_bridging as sb
-
-    p = {"classifier_iterations": params["classifier_iterations"], "held_out": params["held_out"],
-         "download": params.get("download", False)}
-    return place(sb.classifier_net(sb.classifier(params["dataset"], p, device, cache)), device)
-
-
 def image_model(params: dict[str, Any], seed: int = 0, device: str = "cpu", cache=None) -> dict:
     """Train the image GEBM of spec A.0.3 / Part D (cached, checkpointed): ``{"state", "kale", "seconds", ...}``."""
     from paperlib.core.cache import Cache
@@ -196,7 +186,7 @@ def kla_chains(params: dict[str, Any], beta: float, friction: float, chains: int
 
     def compute():
         model = load_image_model(image_model(params, seed, device, cache), params, device)
-        net = _classifier(params, device, cache)
+        net = sb.classifier_for(params["dataset"], params, device, cache)
         z0 = place(torch.randn(chains, params["latent_dim"], generator=torch.Generator().manual_seed(0)), device)
         grad = latent_potential_grad(model.energy, model.base, beta)
         _, kept = kla(grad, z0, params["kla_step"], friction, steps, torch.Generator().manual_seed(seed + 1),
@@ -207,7 +197,7 @@ def kla_chains(params: dict[str, Any], beta: float, friction: float, chains: int
         with torch.no_grad():
             for z in [z0] + kept:
                 x = torch.cat([model.base(c).cpu() for c in z.split(500)])
-                logits = sb._logits(net, x)
+                logits = sb.classifier_logits(net, x)
                 out["classes"].append(logits.argmax(1).numpy().astype(np.int8))
                 out["confidence"].append(float(logits.softmax(1).max(1).values.mean()))
                 out["energy"].append(float(torch.cat([model.energy(place(c, device)).cpu() for c in x.split(500)]).mean()))

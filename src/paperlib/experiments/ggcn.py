@@ -21,12 +21,12 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 import torch
-import torch.nn.functional as F
 
 from paperlib.core.cache import Cache, compute_all
 from paperlib.core.devices import place
 from paperlib.data import images as image_data
 from paperlib.estimators import image_metrics as im
+from paperlib.experiments import stein_bridging as sb
 from paperlib.methods.gcn import (COMPONENT_NAMES, FAMILIES, MODELS, SETTING_NAMES, GCNSettings,  # noqa: F401
                                   GCNTrainer, InpaintingTrainer, MASKS, components_table, make_mask)
 from paperlib.nets.gcn import (TABLE_IV_SURVIVING, AutoEncoderGenerator, ConvEnergy, DeconvGenerator,  # noqa: F401
@@ -106,20 +106,6 @@ def data(source: str, few_images: int = 8, subset: int = 0, download: bool = Fal
                    f"fake-mnist, fake-cifar10")
 
 
-def _classifier(params: dict[str, Any], device: str, cache: Cache | None):
-    """The digit classifier of the Stein Bridging image pages (the same cached entry: trained once for the book)."""
-    from paperlib.experiments import stein_bridging as sb
-
-    p = {"classifier_iterations": params["classifier_iterations"], "held_out": 2000, "download": False}
-    return place(sb.classifier_net(sb.classifier("stand-in", p, device, cache)), device)
-
-
-def _logits(net, x: torch.Tensor) -> torch.Tensor:
-    dev = next(net.parameters()).device
-    with torch.no_grad():
-        return torch.cat([net(place(c, dev)).cpu() for c in x.split(1000)])
-
-
 def run(source: str, model: str, params: dict[str, Any], seed: int = 0, subset: int = 0, device: str = "cpu",
         cache: Cache | None = None, wait: bool = True, **changes) -> dict:
     """One model of :data:`MODELS` (or ``"DCGAN"``) trained on ``source`` (cached, checkpointed), with its
@@ -136,9 +122,9 @@ def run(source: str, model: str, params: dict[str, Any], seed: int = 0, subset: 
         d = data(source, params.get("few_images", 8), subset, params.get("download", False))
         x, y = d["train"], d["labels"]
         scorer = None
-        if source == "digits" or source.startswith("fake-"):
-            net = _classifier(params, device, cache) if source == "digits" else None
-            scorer = (lambda v: _logits(net, v)) if net is not None else None  # noqa: E731
+        if source == "digits":   # the digit classifier of the Stein Bridging pages (the same cached entry)
+            net = sb.classifier_for("stand-in", {"classifier_iterations": params["classifier_iterations"]}, device, cache)
+            scorer = lambda v: sb.classifier_logits(net, v)  # noqa: E731
         n = params["final_samples"]
         if model == "DCGAN":
             return _dcgan(x, y, s, params, seed, scorer, checkpoint, device)

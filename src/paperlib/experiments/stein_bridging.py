@@ -360,7 +360,17 @@ def classifier_net(result: dict) -> DigitClassifier:
     return net.eval()
 
 
-def _logits(net: DigitClassifier, x: torch.Tensor, chunk: int = 1000) -> torch.Tensor:
+def classifier_for(dataset: str, params: dict[str, Any], device: str = "cpu", cache: Cache | None = None
+                   ) -> DigitClassifier:
+    """The cached classifier of ``dataset`` as a network on ``device`` in eval mode: the one every chapter's digit
+    scores read (trained once for the book). ``params`` needs ``classifier_iterations``; ``held_out`` (2,000) and
+    ``download`` (False) are read when present."""
+    p = {"classifier_iterations": params["classifier_iterations"], "held_out": params.get("held_out", 2000),
+         "download": params.get("download", False)}
+    return place(classifier_net(classifier(dataset, p, device, cache)), device)
+
+
+def classifier_logits(net: DigitClassifier, x: torch.Tensor, chunk: int = 1000) -> torch.Tensor:
     """Class logits (on the CPU) of images scored on the classifier's device."""
     dev = next(net.parameters()).device
     with torch.no_grad():
@@ -383,8 +393,8 @@ def image_run(dataset: str, method: str, params: dict[str, Any], conditional: bo
 
     def compute(checkpoint):
         d = image_data_for(dataset, params["held_out"], params.get("download", False))
-        net = place(classifier_net(classifier(dataset, params, device, cache)), device)
-        scorer = lambda x: _logits(net, x)  # noqa: E731
+        net = classifier_for(dataset, params, device, cache)
+        scorer = lambda x: classifier_logits(net, x)  # noqa: E731
         trainer = ImageTrainer(d["train"], d["train_labels"], method, seed, s, scorer=scorer, device=device)
         if warmup_fraction:
             trainer.s = replace(s, bridge_start=int(warmup_fraction * trainer.total))
@@ -460,7 +470,7 @@ def real_scores(dataset: str, params: dict[str, Any], device: str = "cpu", cache
     """The classifier's held-out accuracy and the real held-out images' own IS and CEPC (the ceiling)."""
     c = classifier(dataset, params, device, cache)
     d = image_data_for(dataset, params["held_out"], params.get("download", False))
-    logits = _logits(classifier_net(c), d["held_out"])
+    logits = classifier_logits(classifier_net(c), d["held_out"])
     return {"accuracy": c["accuracy"], "inception_score": im.inception_score(logits)[0], "cepc": im.cepc(logits),
             "n": len(d["held_out"]), "train": len(d["train"])}
 
