@@ -85,6 +85,9 @@ paperlib.show(dist, "Mean distance to the mean digit", precision=3)
 
 # %% [markdown]
 # ## Claim (spec B.7, claim 8, the Fig. 4 / Fig. 7 comparison)
+#
+# Judged at the end of training only: the ranked pool holds the final generator's images. The same
+# model's ranking of the real pool is judged along the run on the Fig. 4 page.
 
 # %%
 nn = dist.loc["EGAN-Ent-NN"]

@@ -198,13 +198,14 @@ def digit_data(s: DigitSettings, download: bool = False) -> dict[str, torch.Tens
 # ------------------------------------------------------------------------------------------- runs
 def digit_run(method: str, s: DigitSettings, seed: int = 0, cache: Cache | None = None, progress: bool = True,
         device: str = "cpu", download: bool = False) -> dict:
-    """Train ``method`` (cached, checkpointed), then score the ranked pool: 500 generated + 500 real images."""
+    """Train ``method`` (cached, checkpointed), then score the ranked pool: 500 generated + 500 real images. Every
+    evaluation logs the energies of the real pool images (``history["energy_pool"]``)."""
     config = {"method": method, "seed": seed, "settings": s.as_dict()}
 
     def compute(checkpoint):
         d = digit_data(s, download)
         torch.manual_seed(seed)
-        trainer = DigitTrainer(d["train"], method, seed, s, device)
+        trainer = DigitTrainer(d["train"], method, seed, s, device, monitor=d["pool"])
         out = fit(trainer, trainer.total, s.eval_every, checkpoint=checkpoint, checkpoint_every=200,
                      progress=progress)
         generated = trainer.generate(s.pool)
@@ -241,6 +242,13 @@ def rank_correlations(result: dict, pool: torch.Tensor, mean_image: torch.Tensor
     st = image_statistics(pool, mean_image, reference_ink)
     e = result["energy_real"].numpy()
     return {k: spearmanr(e, st[k]) for k in ("distance_to_mean", "ink", "ink_departure", "slant")}
+
+
+def logged_correlations(result: dict, pool: torch.Tensor, mean_image: torch.Tensor, reference_ink: float
+                        ) -> list[tuple[int, dict]]:
+    """(iteration, :func:`rank_correlations`) with the real pool's energies logged at each evaluation."""
+    return [(int(it), rank_correlations({"energy_real": torch.as_tensor(e)}, pool, mean_image, reference_ink))
+            for it, e in zip(result["iteration"], result["history"]["energy_pool"])]
 
 
 # ------------------------------------------------------------------------------------------- images (Tables 1, 3; Fig. 6)

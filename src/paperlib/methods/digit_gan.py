@@ -64,7 +64,8 @@ class DigitSettings:
 class DigitTrainer:
     """One model (GAN or energy GAN) on digit images; the :class:`paperlib.methods.Trainer` protocol."""
 
-    def __init__(self, images: torch.Tensor, method: str, seed: int, s: DigitSettings, device: str = "cpu"):
+    def __init__(self, images: torch.Tensor, method: str, seed: int, s: DigitSettings, device: str = "cpu",
+                 monitor: torch.Tensor | None = None):
         if method not in DIGIT_METHODS:
             raise KeyError(f"unknown method {method!r}; digit-ranking methods: {', '.join(DIGIT_METHODS)}")
         if method == "EGAN-Ent-NN" and s.batch <= s.knn_k:
@@ -74,6 +75,7 @@ class DigitTrainer:
         self.members, self.iteration = [(method, seed)], 0
         self.name = f"digit{s.digit}/{method}"
         self.images = images
+        self.monitor = monitor          # images whose energies every evaluation logs (the ranked real pool)
         self.per_epoch = math.ceil(images.shape[0] / s.batch)
         self.total = s.iterations or s.epochs * self.per_epoch
         self.epoch_length = self.total / s.epochs             # the lr schedule follows the paper's epochs
@@ -164,8 +166,11 @@ class DigitTrainer:
 
     def evaluate(self, final: bool = False) -> dict[str, np.ndarray]:
         real = self.images[:500]
-        return {"energy_real": np.array([float(self.energy(real).mean())]),
-                "energy_generated": np.array([float(self.energy(self.generate(500, uniform=False)).mean())])}
+        out = {"energy_real": np.array([float(self.energy(real).mean())]),
+               "energy_generated": np.array([float(self.energy(self.generate(500, uniform=False)).mean())])}
+        if self.monitor is not None:
+            out["energy_pool"] = self.energy(self.monitor).numpy()
+        return out
 
     def modules(self) -> dict[str, nn.Module]:
         return {"G": self.G, "D": self.D}
