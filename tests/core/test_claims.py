@@ -1,5 +1,5 @@
 """Claims judged along a training run: the verdict at each logged evaluation and its stability (issue 17)."""
-from paperlib.core.claims import (HELD, NOT_CHECKED, NOT_HELD, NOT_YET_STABLE, STABLE, check_claims, stability,
+from paperlib.core.claims import (HELD, NOT_CHECKED, NOT_HELD, NOT_YET_STABLE, STABLE, budget_from_curves, check_claims, stability,
                                   trained_claim, verdict_table)
 
 
@@ -39,3 +39,35 @@ def test_nan_evidence_along_the_run_is_not_checked_and_plain_claims_have_no_stri
     table = verdict_table([r, plain])
     assert "along the run" in table.frame.columns[-1]
     assert table.frame.iloc[1, -1] == ""
+
+
+def test_budget_rule_waits_for_the_last_settled_claim_and_reports_the_unsettled():
+    its = range(500, 15_001, 500)
+    early = [(t, HELD) for t in its]                                   # settled from 500
+    late = [(t, NOT_HELD if t < 4000 else HELD) for t in its]          # settled from 4,000 -> T = 6,000
+    flip = [(t, HELD if t < 14_500 else NOT_HELD) for t in its]        # changes in the last third
+    budget, info = budget_from_curves({"a": (HELD, early), "b": (HELD, late), "c": (NOT_HELD, flip),
+                                       "e": (NOT_CHECKED, early)})
+    assert budget == 6000
+    assert info == {"a": 500, "b": 4000, "c": NOT_YET_STABLE}
+    # a verdict that is right early, wrong in the middle and right again counts from its last change
+    zigzag = [(t, HELD if t < 1000 or t >= 3000 else NOT_HELD) for t in its]
+    assert budget_from_curves({"z": (HELD, zigzag)}) == (4500, {"z": 3000})
+    assert budget_from_curves({"c": (NOT_HELD, flip)}) == (None, {"c": NOT_YET_STABLE})
+
+
+def test_budget_command_reads_the_records_curves(tmp_path, monkeypatch, capsys):
+    import json
+
+    from paperlib.build.cli import main
+    from paperlib.build.execute import record_path
+    from paperlib.core.catalogue import item
+
+    monkeypatch.setenv("PAPERLIB_RESULTS", str(tmp_path))
+    assert main(["budget", "sb-tab05"]) == 2 and "no record" in capsys.readouterr().err
+    (r,) = check_claims([_claim(1.0, [(t, -1.0 if t < 2000 else 1.0) for t in range(500, 6001, 500)])])
+    record_path(item("sb-tab05")).write_text(json.dumps({"claims": [r.as_dict()]}))
+    assert main(["budget", "sb-tab05"]) == 0
+    out = capsys.readouterr().out
+    assert "sb-tab05 X-1" in out and "settled from 2,000" in out and "✗✗✗✓✓✓✓✓✓✓✓✓" in out
+    assert "budget by the rule: 3,000 of the curve's 6,000 iterations" in out

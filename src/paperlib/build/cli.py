@@ -1,4 +1,4 @@
-"""``paperlib`` command line: list, run, book, scorecard, report, toc, sync."""
+"""``paperlib`` command line: list, run, book, budget, scorecard, report, toc, sync."""
 from __future__ import annotations
 
 import argparse
@@ -97,6 +97,37 @@ def cmd_book(args) -> int:
     return 0
 
 
+def cmd_budget(args) -> int:
+    """The budget rule of issue 17 (:func:`paperlib.core.claims.budget_from_curves`) over every trained claim of
+    the named pages' records: run the pages first with a long budget, e.g. ``--param iterations=15000``."""
+    import json
+
+    from paperlib.build.execute import record_path
+    from paperlib.core.claims import budget_from_curves
+
+    curves, strips = {}, {}
+    for i in args.ids:
+        path = record_path(lookup_item(i))
+        if not path.exists():
+            raise ValueError(f"no record {path}: run `paperlib run {i}` first")
+        for c in json.loads(path.read_text())["claims"]:
+            if c.get("along"):
+                name = f"{i} {c['id']}"
+                curves[name] = (c["verdict"], [(a["iteration"], a["verdict"]) for a in c["along"]])
+                strips[name] = "".join({"held": "✓", "did not hold": "✗"}.get(a["verdict"], "·") for a in c["along"])
+    if not curves:
+        raise ValueError(f"the records of {', '.join(args.ids)} hold no claim judged along a run")
+    budget, info = budget_from_curves(curves)
+    for name, (final, along) in curves.items():
+        since = info.get(name, "not checked")
+        since = f"settled from {since:,}" if isinstance(since, int) else since
+        print(f"{name:<28} {final:<13} {since:<22} {strips[name]}")
+    last = max(it for _, along in curves.values() for it, _ in along)
+    print(f"budget by the rule: {budget:,} of the curve's {last:,} iterations" if budget is not None
+          else "budget by the rule: none (no claim has settled)")
+    return 0
+
+
 def cmd_scorecard(args) -> int:
     from paperlib.build.book import write_scorecard
 
@@ -177,6 +208,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--no-build", action="store_true")
     s.set_defaults(func=cmd_book)
 
+    s = sub.add_parser("budget", help="the smallest budget at which every settled verdict of these pages' records "
+                                      "is stable over its last third (issue 17)")
+    s.add_argument("ids", nargs="+")
+    s.set_defaults(func=cmd_budget)
     sub.add_parser("scorecard", help="write book/scorecard.md").set_defaults(func=cmd_scorecard)
     sub.add_parser("report", help="write book/report.md (the execution report)").set_defaults(func=cmd_report)
     s = sub.add_parser("toc", help="write (or --check) book/_toc.yml from the catalogue")

@@ -82,6 +82,30 @@ def stability(along: Sequence[tuple[int, str]], final: str) -> tuple[str, int | 
     return (STABLE if since <= 2 * its[-1] / 3 else NOT_YET_STABLE), since
 
 
+def budget_from_curves(curves: dict[str, tuple[str, Sequence[tuple[int, str]]]]) -> tuple[int | None, dict]:
+    r"""The budget rule of issue 17, applied to one long run's verdict curves: ``curves`` maps a claim's name to
+    (final verdict, ((iteration, verdict), ...)).
+
+    A claim has *settled* when it is stable over the last third of the curve (:func:`stability`), from iteration
+    $s$ on (its verdict never changes after $s$). The budget is the smallest logged iteration $T$ with
+    $\frac23T\ge s$ for every settled claim: a run of budget $T$ shows each settled verdict over its whole last
+    third. Claims that have not settled are reported, never waited for. Valid only where a run of budget $T$ is
+    the first $T$ iterations of the long run (constant learning rates, no schedule compressed to the budget).
+
+    Returns (T, or None when no claim has settled; {claim: the iteration it settles from, or NOT_YET_STABLE}).
+    """
+    info = {}
+    for name, (final, along) in curves.items():
+        state, since = stability(along, final)
+        if state:
+            info[name] = since if state == STABLE else NOT_YET_STABLE
+    settle = [s for s in info.values() if s != NOT_YET_STABLE]
+    if not settle:
+        return None, info
+    iterations = sorted({it for _, along in curves.values() for it, _ in along})
+    return next(T for T in iterations if 2 * T >= 3 * max(settle)), info
+
+
 _NAN = re.compile(r"(?<![\w.])[-+]?nan(?![\w])", re.IGNORECASE)
 
 
