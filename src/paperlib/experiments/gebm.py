@@ -94,6 +94,30 @@ def realnvp_sweep(datasets: Iterable[str], seeds: Iterable[int], steps: int, geb
     return pd.DataFrame(rows), curves
 
 
+def realnvp_along(runs: pd.DataFrame, curves: dict) -> list[tuple[int, pd.DataFrame]]:
+    """``runs`` as shorter runs would have reported it: after each logged step $t$ of the maximum-likelihood flow,
+    every trained model's test NLL (and its base's) at its best validation NLL among its evaluations in the first
+    $t/T_{ml}$ of its run (a GEBM's run is cut at the same fraction of its own length; a GEBM's logged NLL uses the
+    validation evaluation's Monte-Carlo normaliser, smaller than the final read-out's). The untrained rows (MVN,
+    true density) are the same at every $t$."""
+    fixed = runs[~runs.method.isin(DENSITY_METHODS)]
+    per = {k: np.array(c, dtype=float) for k, c in curves.items()}
+    fraction = {k: c[:, 0] / c[-1, 0] for k, c in per.items()}       # the last evaluation is the end of a run
+    ml = next(c for k, c in per.items() if k[1] == "ml")[:, 0]
+    out = []
+    for t in ml:
+        if any((f > t / ml[-1] + 1e-9).all() for f in fraction.values()):
+            continue                                                    # a model has no evaluation yet
+        rows = []
+        for k, c in per.items():
+            seen = c[fraction[k] <= t / ml[-1] + 1e-9]
+            best = seen[np.argmin(seen[:, 1])]
+            rows.append({"dataset": k[0], "method": k[1], "seed": k[2], "test NLL": best[2], "base alone": best[3],
+                         "best step": int(best[0])})
+        out.append((int(t), pd.concat([fixed, pd.DataFrame(rows)], ignore_index=True)))
+    return out
+
+
 def circle_target(n: int, kappa: float, seed: int) -> torch.Tensor:
     """The energy demo's $P$ (spec A.10 reconstruction): ``n`` points on the unit circle from an equal mixture of
     two von Mises bumps (concentration ``kappa``) at angles 0 and $\\pi$."""

@@ -77,7 +77,7 @@ def _soft_clip(params) -> None:
 class GEBMTrainer:
     """Energy steps, and one base step after every ``energy_steps`` of them (when ``learn_base``); the
     :class:`paperlib.training.Trainer` protocol. ``evaluate`` reports the KALE monitor of the last batch and,
-    with ``validate`` (a function of the model), its value as ``valid``."""
+    with ``validate`` (a function of the model returning named numbers, e.g. ``{"valid": ...}``), those."""
 
     def __init__(self, model: GEBM, data: torch.Tensor, batch: int = 128, energy_steps: int = 5, lr: float = 1e-3,
                  penalty: float = 1.0, learn_base: bool = True, seed: int = 0, donsker_varadhan: bool = False,
@@ -126,7 +126,7 @@ class GEBMTrainer:
         A, m = self.model.log_partition, self.model
         out = {"kale": float(1 - (m.energy(x).squeeze(-1) + A).mean() - torch.exp(-(m.energy(y).squeeze(-1) + A)).mean())}
         if self.validate is not None:
-            out["valid"] = self.validate(self.model)
+            out |= self.validate(self.model)
         return out
 
     def state_dict(self) -> dict:
