@@ -101,9 +101,14 @@ fluct = ex.fluctuation_frame(results)
 table = fluct.groupby(["method", "dataset"])["final"].mean().unstack("dataset")
 paperlib.show(table.reindex([m for g in GROUPS.values() for m in g]),
               "Fluctuation of the MMD curve, second half of training (lower is steadier; mean over seeds)", precision=3)
-digit_fluct = {kind: pd.Series({m: float(ex.fluctuation(images[(digits_ds, kind)][m]["history"]["is"],
-                                                          images[(digits_ds, kind)][m]["iteration"])[0])
-                                for m in methods}) for kind, methods in IMAGE_GROUPS.items()}
+def _digit_fluct(kind, upto=None):
+    """Fluctuation of each digit model's Inception-score curve over its first ``upto`` evaluations."""
+    runs = images[(digits_ds, kind)]
+    return {m: float(ex.fluctuation(runs[m]["history"]["is"][:upto], runs[m]["iteration"][:upto])[0])
+            for m in IMAGE_GROUPS[kind]}
+
+
+digit_fluct = {kind: pd.Series(_digit_fluct(kind)) for kind in IMAGE_GROUPS}
 paperlib.show(pd.DataFrame(digit_fluct), "Fluctuation of the Inception-score curve on digits, second half of "
               "training (lower is steadier; one seed)", precision=3)
 
@@ -117,12 +122,6 @@ def _calmer(fluct, d, group):
     worse = [b for b in bases if not s[joint] < s[b]]
     return not worse, (f"{d}: {joint} {s[joint]:.2e}; " + ", ".join(f"{b} {s[b]:.2e}" for b in bases)
                        + (f" — not calmer than {', '.join(worse)}" if worse else ""))
-
-
-def _digit_fluct(kind, upto=None):
-    runs = images[(digits_ds, kind)]
-    return {m: float(ex.fluctuation(runs[m]["history"]["is"][:upto], runs[m]["iteration"][:upto])[0])
-            for m in IMAGE_GROUPS[kind]}
 
 
 def _calmer_digits(fl, kind):
