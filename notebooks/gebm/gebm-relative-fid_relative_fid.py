@@ -21,8 +21,8 @@
 #
 # **Data and size.** `cpu`: the vendored MNIST digits, 1,000 chains × 500 steps, FID to the 2,000 held-out
 # digits on the digit classifier's 128 features (values are not comparable with Inception FIDs). `paper`:
-# CIFAR-10, 50,000 chains × 1,000 steps; the FID is then still on a CIFAR-10 classifier's features, not
-# Inception-v3's.
+# CIFAR-10, 50,000 chains × 1,000 steps, the FID on Inception-v3's 2,048 pool features (torch-fidelity's
+# weights from the torch hub cache, read as tensors only): the standard FID (parameter `fid_features`).
 
 # %% tags=["remove-cell"]
 # Colab / Binder: install paperlib when it is missing (nothing else is pinned).
@@ -96,4 +96,4 @@ verdict_table(claims)
 # %%
 _ = paperlib.record(cfg, claims=claims, figures=figures,
                     metrics={"t": run["t"].tolist(), "fid": run["fid"].tolist(), "rfid": rfid.tolist()},
-                    notes=f"{p['dataset']}, {p['fid_chains']} chains, classifier-feature FID, one seed.")
+                    notes=f"{p['dataset']}, {p['fid_chains']} chains, FID on the {p['fid_features']}'s features, one seed.")

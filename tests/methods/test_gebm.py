@@ -95,19 +95,39 @@ def test_kla_step_decay_is_the_same_chain_with_a_smaller_step():
     assert float(frozen.mean()) > float(run().mean()) + 0.5
 
 
-def test_paper_shaped_dry_run(tmp_path):
+class _FakeInception(torch.nn.Module):
+    """Stands in for torch-fidelity's Inception-v3 (weights cannot be downloaded here): bytes in, (logits, 2,048
+    features) out, as the real extractor; features are a fixed random projection of the pixels."""
+
+    def __init__(self):
+        super().__init__()
+        self.proj = torch.nn.Linear(3 * 32 * 32, 2048)
+
+    def forward(self, x):
+        assert x.dtype == torch.uint8 and x.shape[1] == 3
+        f = self.proj(x.float().flatten(1) / 255)
+        return f[:, :1008], f
+
+
+def test_paper_shaped_dry_run(tmp_path, monkeypatch):
     """The image GEBM at the paper profile's widths, latent size and batch on FakeData in the CIFAR-10 shape: two
-    training steps, then KLA chains with FID, through the cached functions the pages call."""
+    training steps, then KLA chains with the Inception FID, through the cached functions the pages call."""
     from paperlib.core.cache import Cache
     from paperlib.core.profiles import item_parameters
+    from paperlib.estimators import image_metrics as im
     from paperlib.experiments import gebm as ex
 
     p = item_parameters("gebm-relative-fid", "paper")
     assert (p["dataset"], p["base_width"], p["latent_dim"], p["batch"], p["kla_steps"]) == ("cifar10", 1.0, 100, 128, 1000)
+    assert p["fid_features"] == "inception"
     p.update(dataset="fake-cifar10", steps=2, eval_every=1, classifier_iterations=2, held_out=64, download=False)
     cache = Cache(tmp_path)
     model = ex.image_model(p, cache=cache)
     assert model["channels"] == 3 and model["base_steps"] == 0 and len(model["kale"]) == 2
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))      # no weights there: the error names the file
+    with pytest.raises(FileNotFoundError, match="weights-inception-2015-12-05-6726825d.pth"):
+        ex.kla_chains(p, 100.0, 10.0, 64, 4, 2, cache=cache, fid=True)
+    monkeypatch.setattr(im, "inception_extractor", lambda hub_dir=None: _FakeInception())
     run = ex.kla_chains(p, 100.0, 10.0, 64, 4, 2, cache=cache, fid=True)
     assert run["images"].shape == (p["show"], 3, 3, 32, 32) and run["classes"].shape == (64, 3)
     assert len(run["fid"]) == 3 and all(f > 0 for f in run["fid"])

@@ -179,6 +179,25 @@ def inception_extractor(hub_dir: str | Path | None = None) -> nn.Module:
     return net.eval()
 
 
+class InceptionFeatures(nn.Module):
+    """Inception-v3's 2,048 pool features (torch-fidelity's FID network, :func:`inception_extractor`) of images in
+    $[-1,1]$, as the ``features`` network of :func:`fid` / :func:`fid_curve`: the standard FID. Images are
+    quantised to bytes as the reference implementation reads PNGs; grey images are repeated to three channels."""
+
+    num_features = 2048
+
+    def __init__(self, hub_dir: str | Path | None = None, extractor: nn.Module | None = None):
+        super().__init__()
+        self.net = extractor if extractor is not None else inception_extractor(hub_dir)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        x = ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
+        x = x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x
+        return self.net(x)[1].reshape(len(x), -1)
+
+    forward = features
+
+
 # ------------------------------------------------------------------------------ GGCN read-outs (spec B.0.7)
 VGG16_FILE = "vgg16-397923af.pth"   # torchvision's ImageNet VGG-16 (models.VGG16_Weights.IMAGENET1K_V1)
 VGG16_URL = "https://download.pytorch.org/models/vgg16-397923af.pth"

@@ -193,19 +193,20 @@ def kla_chains(params: dict[str, Any], beta: float, friction: float, chains: int
     ``chains`` fixed prior latents (seed 0, as the GEBM code), decoded by the base every ``keep_every`` steps
     (and at $t=0$, the base alone). Read-outs per kept step: classifier classes and confidence of every chain, mean
     energy, pixel diversity, the first ``show`` images, and with ``fid`` the FID to the held-out images on the
-    classifier's features (the chains' images at $t=0$ are $B$'s samples, so rFID$(t)$ = FID$(t)$/FID$(0)$).
+    classifier's features, or Inception-v3's with ``params["fid_features"] == "inception"`` (the chains' images at
+    $t=0$ are $B$'s samples, so rFID$(t)$ = FID$(t)$/FID$(0)$).
     The step size is ``kla_step``, multiplied by 0.1 every ``decay_every`` steps (default ``kla_decay_every``; 0:
     constant)."""
     from paperlib.core.cache import Cache
     from paperlib.core.devices import place
-    from paperlib.estimators.image_metrics import diversity, fid_curve
+    from paperlib.estimators.image_metrics import InceptionFeatures, diversity, fid_curve
     from paperlib.experiments import stein_bridging as sb
     from paperlib.sampling.langevin import kla, latent_potential_grad
 
     decay_every = params["kla_decay_every"] if decay_every is None else decay_every
     config = {"model": _model_config(params, seed), "beta": beta, "friction": friction, "chains": chains,
               "steps": steps, "keep_every": keep_every, "step_size": params["kla_step"],
-              "decay_every": decay_every, "show": params["show"], "fid": fid,
+              "decay_every": decay_every, "show": params["show"], "fid": fid and params["fid_features"],
               "classifier": params["classifier_iterations"]}
 
     def compute():
@@ -233,7 +234,8 @@ def kla_chains(params: dict[str, Any], beta: float, friction: float, chains: int
         out["images"] = torch.stack(out["images"], 1)            # (show, kept steps, C, H, W)
         if fid:
             d = sb.image_data_for(params["dataset"], params["held_out"], params.get("download", False))
-            out["fid"] = fid_curve(net, d["held_out"], decoded)
+            features = place(InceptionFeatures(), device) if params["fid_features"] == "inception" else net
+            out["fid"] = fid_curve(features, d["held_out"], decoded)
         return out
 
     return (cache or Cache()).get_or_compute("gebm-kla", config, compute, wait=wait)
