@@ -125,6 +125,7 @@ def cmd_budget(args) -> int:
     last = max(it for _, along in curves.values() for it, _ in along)
     print(f"budget by the rule: {budget:,} of the curve's {last:,} iterations" if budget is not None
           else "budget by the rule: none (no claim has settled)")
+    print("(a budget only where a shorter run is the start of this one: no schedule compressed to the budget)")
     return 0
 
 
