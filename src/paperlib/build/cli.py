@@ -103,7 +103,7 @@ def cmd_budget(args) -> int:
     import json
 
     from paperlib.build.execute import record_path
-    from paperlib.core.claims import budget_from_curves
+    from paperlib.core.claims import SYMBOL, budget_from_curves
 
     curves, strips = {}, {}
     for i in args.ids:
@@ -114,7 +114,7 @@ def cmd_budget(args) -> int:
             if c.get("along"):
                 name = f"{i} {c['id']}"
                 curves[name] = (c["verdict"], [(a["iteration"], a["verdict"]) for a in c["along"]])
-                strips[name] = "".join({"held": "✓", "did not hold": "✗"}.get(a["verdict"], "·") for a in c["along"])
+                strips[name] = "".join(SYMBOL[a["verdict"]] for a in c["along"])
     if not curves:
         raise ValueError(f"the records of {', '.join(args.ids)} hold no claim judged along a run")
     budget, info = budget_from_curves(curves)
