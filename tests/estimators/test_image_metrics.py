@@ -54,6 +54,14 @@ def test_signed_slant_of_sheared_strokes():
     assert st["slant"][1] > 5
 
 
+def test_inception_bytes_clamp_round_and_repeat_grey():
+    grey = torch.tensor([-1.0, 0.0, 1.0, 1.5, -2.0]).view(1, 1, 1, 5)
+    b = im.inception_bytes(grey)
+    assert b.dtype == torch.uint8 and b.shape == (1, 3, 1, 5)
+    assert b[0, 0, 0].tolist() == [0, 128, 255, 255, 0]        # out of range is clamped, never wrapped
+    assert torch.equal(b[:, 0], b[:, 2])
+
+
 def test_missing_inception_weights_name_the_file_and_folder(tmp_path):
     with pytest.raises(im.WeightsMissingError) as err:
         im.inception_extractor(hub_dir=tmp_path)

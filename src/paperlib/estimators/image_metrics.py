@@ -179,10 +179,17 @@ def inception_extractor(hub_dir: str | Path | None = None) -> nn.Module:
     return net.eval()
 
 
+def inception_bytes(x: torch.Tensor) -> torch.Tensor:
+    """Images in $[-1,1]$ as the uint8 RGB batch Inception-v3 reads in the reference IS/FID code (which reads PNGs):
+    clamped (a value outside would wrap around in uint8), rounded to bytes, grey repeated to three channels."""
+    x = ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
+    return x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x
+
+
 class InceptionFeatures(nn.Module):
     """Inception-v3's 2,048 pool features (torch-fidelity's FID network, :func:`inception_extractor`) of images in
-    $[-1,1]$, as the ``features`` network of :func:`fid` / :func:`fid_curve`: the standard FID. Images are
-    quantised to bytes as the reference implementation reads PNGs; grey images are repeated to three channels."""
+    $[-1,1]$ (read as :func:`inception_bytes`), as the ``features`` network of :func:`fid` / :func:`fid_curve`:
+    the standard FID."""
 
     num_features = 2048
 
@@ -191,9 +198,7 @@ class InceptionFeatures(nn.Module):
         self.net = extractor if extractor is not None else inception_extractor(hub_dir)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
-        x = ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
-        x = x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x
-        return self.net(x)[1].reshape(len(x), -1)
+        return self.net(inception_bytes(x))[1].reshape(len(x), -1)
 
     forward = features
 

@@ -433,7 +433,7 @@ def inception_v3_score(images: torch.Tensor, device: str = "cpu") -> tuple[float
     """(mean, std) Inception score (10 splits) of images in [−1, 1] with Inception-v3 from the torch hub cache."""
     inc = place(im.inception_extractor(), device)
     with torch.no_grad():
-        logits = torch.cat([inc(place(((c + 1) * 127.5).round().to(torch.uint8), device))[0].cpu()
+        logits = torch.cat([inc(place(im.inception_bytes(c), device))[0].cpu()
                             for c in images.split(250)])
     return im.inception_score(logits)
 
