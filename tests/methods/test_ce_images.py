@@ -92,3 +92,21 @@ def test_paper_shaped_dry_run(tmp_path):
     assert list(ours.columns) == ["EGAN-Ent-NN", "EGAN-Const", "GAN", "Random"] and len(comparison) == 4
     assert ex.image_settings(p, "fake-cifar10", "tab01").lr_energy == 2e-5
     assert not ex.image_settings(p, "fake-cifar10", "tab01").gap_schedule
+
+
+def test_table1_along_reads_the_logged_score_of_each_model_at_each_evaluation():
+    from paperlib.experiments import calibrating_ebgan as ex
+
+    def run(scores):
+        return {"iteration": np.array([125, 250, 375]), "history": {"is": np.array(scores)[:, None]}}
+
+    along = ex.table1_along({("tab01", "EGAN-Ent-VI"): run([1.5, 1.1, 2.0]),
+                             ("tab01", "EGAN-Const"): run([1.2, 1.3, 1.0])})
+    assert [t for t, _ in along] == [125, 250, 375]
+    assert [float(t.loc["EGAN-Ent-VI", "IS"] - t.loc["EGAN-Const", "IS"]) for _, t in along] == \
+        pytest.approx([0.3, -0.2, 1.0])
+    assert all((t["std"] == 0).all() for _, t in along)
+    with pytest.raises(ValueError, match="different iterations"):
+        ex.table1_along({("tab01", "EGAN-Ent-VI"): run([1.5, 1.1, 2.0]),
+                         ("tab01", "EGAN-Const"): {"iteration": np.array([125, 250]),
+                                                  "history": {"is": np.ones((2, 1))}}})

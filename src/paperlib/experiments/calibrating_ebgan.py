@@ -402,6 +402,18 @@ def table1(suite_: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     return ours, reported.comparison_table(cells)
 
 
+def table1_along(suite_: dict) -> list[tuple[int, pd.DataFrame]]:
+    """(iteration, Table 1 as logged there) at each logged evaluation of the Table 1 runs: the ``IS`` column is the
+    logged score (one split of ``eval_samples`` samples), ``std`` is 0 (one split has no spread), so the page's
+    claim is judged by the sign of the gap along the run (:func:`paperlib.core.claims.trained_claim`)."""
+    runs = {m: suite_[("tab01", m)] for m in IS_MODELS}
+    its = [int(t) for t in runs[IS_MODELS[0]]["iteration"]]
+    if any([int(t) for t in r["iteration"]] != its for r in runs.values()):
+        raise ValueError("the Table 1 runs were logged at different iterations")
+    return [(t, pd.DataFrame({m: {"IS": float(np.ravel(r["history"]["is"])[j]), "std": 0.0}
+                              for m, r in runs.items()}).T) for j, t in enumerate(its)]
+
+
 def sample_diversity(suite_: dict, params: dict[str, Any]) -> pd.DataFrame:
     """Fig. 6's two runs: the pixel diversity (:func:`diversity`) of 100 samples beside 100 training images'."""
     from paperlib.estimators.image_metrics import diversity
