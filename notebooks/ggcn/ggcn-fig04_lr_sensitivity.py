@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -41,7 +46,7 @@ import torch
 
 import paperlib
 from paperlib.experiments import ggcn as ex
-from paperlib.core.claims import Claim, check_claims, verdict_table
+from paperlib.core.claims import check_claims, trained_claim, verdict_table
 from paperlib.plotting import colour, save_figure, show_images
 cfg = paperlib.setup("ggcn-fig04", globals())
 
@@ -94,35 +99,42 @@ figures += save_figure(fig, cfg.item, "stability")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-table = pd.DataFrame([{"model": m, "lr factor": f, "final response distance": runs[(f, m)]["response_final"],
-                       "artefact share": runs[(f, m)]["artefacts_final"], "sharpness": runs[(f, m)]["sharpness"]}
-                      for m in ("GCN", "wGCN") for f in factors]).set_index(["model", "lr factor"])
+def readouts(results):
+    return pd.DataFrame([{"model": m, "lr factor": f, "final response distance": results[(f, m)]["response_final"],
+                          "artefact share": results[(f, m)]["artefacts_final"], "sharpness": results[(f, m)]["sharpness"]}
+                         for m in ("GCN", "wGCN") for f in factors]).set_index(["model", "lr factor"])
+
+
+table = readouts(runs)
 paperlib.show(table, "Final read-outs per learning rate", precision=4)
 
 # %% [markdown]
 # ## Claim 15 (spec Part C)
 # The spec's check (B.4): across the learning-rate grid, GCN produces more artefact samples than wGCN (the artefact
 # shares summed over the grid). A second reading of "less sensitive": wGCN's final response distance varies less
-# across the learning rates (smaller worst value and smaller spread).
+# across the learning rates (smaller worst value and smaller spread). Both are also judged at every logged
+# evaluation ("along the run"), on the read-outs of that iteration's synthesis.
 
 # %%
-def fewer_artefacts():
-    g, w = table.loc["GCN", "artefact share"], table.loc["wGCN", "artefact share"]
+def fewer_artefacts(t):
+    g, w = t.loc["GCN", "artefact share"], t.loc["wGCN", "artefact share"]
     return bool(g.sum() > w.sum()), (f"artefact shares summed over the grid: GCN {g.sum():.2f}, wGCN {w.sum():.2f}; "
                                      f"per factor GCN {', '.join(f'{v:.2f}' for v in g)}, wGCN {', '.join(f'{v:.2f}' for v in w)}")
 
 
-def steadier_response():
-    rd_g, rd_w = table.loc["GCN", "final response distance"], table.loc["wGCN", "final response distance"]
+def steadier_response(t):
+    rd_g, rd_w = t.loc["GCN", "final response distance"], t.loc["wGCN", "final response distance"]
     held = rd_w.max() < rd_g.max() and (rd_w.max() - rd_w.min()) < (rd_g.max() - rd_g.min())
     return bool(held), (f"worst: wGCN {rd_w.max():.4f} vs GCN {rd_g.max():.4f}; spread: wGCN {rd_w.max() - rd_w.min():.4f}"
                         f" vs GCN {rd_g.max() - rd_g.min():.4f}")
 
 
+logged = [(t, readouts(r)) for t, r in ex.along(runs)]
 claims = check_claims([
-    Claim("C15", "Across the learning rates GCN produces more artefacts (flat images, or a pixel beyond ±2) than wGCN.",
-          fewer_artefacts),
-    Claim("C15-R", "wGCN's final response distance varies less across the learning rates than GCN's.", steadier_response),
+    trained_claim("C15", "Across the learning rates GCN produces more artefacts (flat images, or a pixel beyond ±2) than "
+                  "wGCN.", fewer_artefacts, table, logged),
+    trained_claim("C15-R", "wGCN's final response distance varies less across the learning rates than GCN's.",
+                  steadier_response, table, logged),
 ])
 verdict_table(claims)
 

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -39,7 +44,7 @@ import torch
 
 import paperlib
 from paperlib.experiments import ggcn as ex
-from paperlib.core.claims import Claim, check_claims, verdict_table
+from paperlib.core.claims import check_claims, trained_claim, verdict_table
 from paperlib.plotting import colour, save_figure, show_images
 from paperlib.core import reported
 cfg = paperlib.setup("ggcn-tab02", globals())
@@ -74,18 +79,24 @@ paperlib.show(ex.text_checks(), "Statements of the text recomputed from Table II
 
 # %% [markdown]
 # ## Claims 18 and 19 (spec Part C), on our scores
+# Each claim is also judged at every logged evaluation of the runs ("along the run"), on the score of that
+# iteration's synthesis (DCGAN: of its samples at the same fraction of its own run).
 
 # %%
+def table(results):
+    return ex.table2_rows(results).set_index(["setting", "model"])
+
+
 def increasing(setting, models):
-    def check():
-        v = ours.loc[setting, "IS ours (digits)"]
+    def check(t):
+        v = t.loc[setting, "IS ours (digits)"]
         vals = [v[m] for m in models]
         return bool(all(a < b for a, b in zip(vals, vals[1:]))), " < ".join(f"{m} {x:.2f}" for m, x in zip(models, vals))
     return check
 
 
-def ggcn_beats():
-    v, bad = ours.loc["conditional", "IS ours (digits)"], ours.loc["conditional", "artefact share"]
+def ggcn_beats(t):
+    v, bad = t.loc["conditional", "IS ours (digits)"], t.loc["conditional", "artefact share"]
     # samples that diverged (pixels far beyond the data range) get no finite score: such an MGCN counts as beaten
     diverged = not np.isfinite(v["MGCN"]) and bad["MGCN"] >= 0.5
     held = v["GGCN"] > v["DCGAN"] and (diverged or v["GGCN"] > v["MGCN"])
@@ -94,12 +105,15 @@ def ggcn_beats():
     return bool(held), f"GGCN {v['GGCN']:.2f}, DCGAN {v['DCGAN']:.2f}, {mgcn}"
 
 
+logged = [(t, table(s)) for t, s in ex.along(suite)]
 claims = check_claims([
-    Claim("C18-unc", "Unconditional: GCN < wGCN < GGCN+AMS.", increasing("unconditional", ["GCN", "wGCN", "GGCN+AMS"])),
-    Claim("C18-cond", "Conditional: GCN < wGCN < GGCN+AMS < GGCN.", increasing("conditional", ["GCN", "wGCN", "GGCN+AMS", "GGCN"])),
-    Claim("C18-base", "Conditional GGCN beats DCGAN and MGCN.", ggcn_beats),
-    Claim("C19-unc", "Unconditional wGCN scores below wFRAME.", increasing("unconditional", ["wGCN", "wFRAME"])),
-    Claim("C19-cond", "Conditional wGCN scores below wFRAME.", increasing("conditional", ["wGCN", "wFRAME"])),
+    trained_claim(i, text, judge, ours, logged) for i, text, judge in [
+        ("C18-unc", "Unconditional: GCN < wGCN < GGCN+AMS.", increasing("unconditional", ["GCN", "wGCN", "GGCN+AMS"])),
+        ("C18-cond", "Conditional: GCN < wGCN < GGCN+AMS < GGCN.",
+         increasing("conditional", ["GCN", "wGCN", "GGCN+AMS", "GGCN"])),
+        ("C18-base", "Conditional GGCN beats DCGAN and MGCN.", ggcn_beats),
+        ("C19-unc", "Unconditional wGCN scores below wFRAME.", increasing("unconditional", ["wGCN", "wFRAME"])),
+        ("C19-cond", "Conditional wGCN scores below wFRAME.", increasing("conditional", ["wGCN", "wFRAME"]))]
 ])
 verdict_table(claims)
 

@@ -135,3 +135,35 @@ def test_learned_hidden_vectors_stay_in_the_unit_box(digits):
     for _ in range(4):
         tr.step()
     assert float(tr.codes.abs().max()) <= 1.0 and float(tr.codes.abs().max()) == 1.0
+
+
+def test_the_trainer_logs_every_read_out_a_page_judges_along_the_run(digits):
+    from paperlib.experiments import ggcn
+
+    tr = gcn.GCNTrainer(*digits, "GCN", TINY, scorer=lambda x: x.flatten(1)[:, :10])
+    tr.step()
+    ev = tr.evaluate()
+    logged = {k for keys in ggcn.LOGGED.values() for k in keys} - {"is"}   # "is": the DCGAN baseline's name
+    assert logged <= set(ev), logged - set(ev)
+    assert 0.1 <= ev["confidence"][0] <= 1 and ev["sharpness"][0] >= 0
+
+
+def test_along_reads_each_run_at_the_same_fraction_of_its_own_run():
+    import numpy as np
+
+    from paperlib.experiments import ggcn
+
+    def run(model, its, scores):
+        if model == "DCGAN":   # the baseline logs its score as "is" and no artefact share
+            return {"model": model, "iteration": np.array(its), "history": {"is": np.array(scores)[:, None]}}
+        return {"model": model, "iteration": np.array(its),
+                "history": {"inception_score": np.array(scores)[:, None], "artefacts": np.zeros((len(its), 1))}}
+
+    energy = run("GCN", [10, 20, 30, 40], [1.0, 2.0, 3.0, 4.0])
+    dcgan = run("DCGAN", [50, 100], [5.0, 6.0])                 # a budget of 100: logged at fractions 1/2 and 1
+    points = ggcn.along({"e": energy, "d": dcgan})
+    assert [t for t, _ in points] == [20, 30, 40]               # at 10 (1/4) DCGAN had not logged yet: left out
+    assert [at["d"]["inception_score"] for _, at in points] == [5.0, 5.0, 6.0]
+    assert [at["e"]["inception_score"] for _, at in points] == [2.0, 3.0, 4.0]
+    assert np.isnan(points[0][1]["e"]["sharpness"])            # not logged by this run: NaN, never a number
+    assert np.isnan(points[0][1]["d"]["artefacts_final"]) and points[0][1]["e"]["artefacts_final"] == 0.0

@@ -223,6 +223,44 @@ def runs(jobs: Sequence[tuple], params: dict[str, Any], seed: int = 0, device: s
                        lambda src, m, k, ch, wait: run(src, m, params, seed, k, device, cache, wait, **dict(ch)))
 
 
+# a final read-out of :func:`run` -> the logged curve that holds it (the energy models' name, then DCGAN's)
+LOGGED = {"inception_score": ("inception_score", "is"), "confidence": ("confidence",),
+          "artefacts_final": ("artefacts",), "sharpness": ("sharpness",), "response_final": ("response_distance",)}
+
+
+def along(results: dict) -> list[tuple[int, dict]]:
+    r"""The runs of a suite as they were at each logged evaluation: ``[(t, {key: read-outs}), ...]``, so that a page
+    judges its claims along the run (:func:`paperlib.core.claims.trained_claim`) with the same check as at the end.
+
+    The axis is the energy models' logged iterations $t$ (they share one budget). Each run is read at its latest
+    evaluation within the same fraction $t/T$ of its own run (DCGAN's budget is ``dcgan_iterations``); points before
+    every run has logged once are left out. The read-outs (:data:`LOGGED`) are those of that evaluation: the
+    score, confidence, artefact share, sharpness and response distance of the iteration's synthesis (DCGAN: of
+    ``eval_samples`` new samples), where the final read-outs use ``final_samples`` new samples; a read-out a
+    run does not log is NaN."""
+    axis = next(r for r in results.values() if r["model"] != "DCGAN")["iteration"]
+    out = []
+    for t in axis:
+        at = {}
+        for key, r in results.items():
+            its = np.asarray(r["iteration"])
+            j = int(np.searchsorted(its / its[-1], t / axis[-1] + 1e-9, side="right")) - 1
+            if j < 0:
+                break
+            at[key] = _logged(r["history"], j)
+        else:
+            out.append((int(t), at))
+    return out
+
+
+def _logged(history: dict, j: int) -> dict[str, float]:
+    out = {}
+    for name, keys in LOGGED.items():
+        k = next((k for k in keys if k in history), None)
+        out[name] = float(np.ravel(history[k])[j]) if k else np.nan
+    return out
+
+
 def curve(result: dict, key: str) -> np.ndarray:
     return np.asarray(result["history"][key])[:, 0].astype(float)
 

@@ -20,8 +20,9 @@ Model: $p_\theta(x)\propto\exp(f_\theta(x))\,\mathcal N(x;0,\sigma^2I)$ (B.0.1).
 
 The read-outs along the run: the response distance (B.0.7) between the observed images and the synthesis, the
 energy gap $\overline{f(x)}-\overline{f(\tilde x)}$, the mean input-gradient norm, the collapse share (images of
-pixel std below ``collapse_std``), the artefact share (collapsed, or a pixel beyond ±2), and a digit-classifier
-score when a scorer is given.
+pixel std below ``collapse_std``), the artefact share (collapsed, or a pixel beyond ±2), the sharpness (variance of
+the Laplacian), and with a scorer the digit classifier's score and mean confidence: all on this iteration's
+synthesis, so that a page can judge its claims along the run (:func:`paperlib.experiments.ggcn.along`).
 """
 from __future__ import annotations
 
@@ -347,9 +348,12 @@ class GCNTrainer:
                "collapse": np.array([im.collapse_share(synth, self.s.collapse_std)]),
                "artefacts": np.array([im.artefact_share(synth, self.s.collapse_std)]),
                "pixel_std": np.array([float(synth.flatten(1).std(1).mean())]),
+               "sharpness": np.array([float(im.sharpness(synth.cpu()).mean())]),
                "images": synth[: self.s.eval_images].half().numpy()[None]}
         if self.scorer is not None:
-            out["inception_score"] = np.array([im.inception_score(self.scorer(synth), splits=1)[0]])
+            logits = self.scorer(synth)
+            out["inception_score"] = np.array([im.inception_score(logits, splits=1)[0]])
+            out["confidence"] = np.array([float(logits.softmax(1).max(1).values.mean())])
         return out
 
     def modules(self) -> dict[str, nn.Module]:

@@ -388,8 +388,9 @@ class ImageTrainer:
         return out
 
     def evaluate(self, final: bool = False) -> dict[str, np.ndarray]:
-        """Inception score and CEPC of ``eval_samples`` samples under the classifier, the classes it gives the
-        fixed-noise samples (Fig. 6) and the first 8 of those images."""
+        """Inception score, CEPC and mean confidence (the top class's probability) of ``eval_samples`` samples
+        under the classifier, the classes it gives the fixed-noise samples (Fig. 6) and the first 8 of those
+        images."""
         if self.scorer is None:
             return {}
         x, _ = self.generate(self.s.eval_samples)
@@ -398,6 +399,7 @@ class ImageTrainer:
         p = logits.double().softmax(1)
         is_ = inception_score_plain(logits)
         return {"is": np.array([is_]), "cepc": np.array([float(-(p * p.clamp_min(1e-30).log()).sum(1).mean())]),
+                "confidence": np.array([float(p.max(1).values.mean())]),
                 "fixed_class": self.scorer(fixed).argmax(1).numpy()[None],
                 "fixed_images": fixed[:8].numpy().astype(np.float16)[None]}
 
