@@ -119,3 +119,24 @@ def test_paper_shaped_dry_run(tmp_path):
             assert r["energy_held_out"].shape == (50,) and set(r["energy_negatives"]) == {"flipped", "noise", "average"}
     gen = sbi.ImageTrainer(*images.fake("cifar10", 4), "Joint-W", 0, ex.image_settings(p, "fake-cifar10")).G
     assert sum(q.numel() for q in gen.parameters()) == 100 * 256 * 16 + 256 * 128 * 16 + 128 * 64 * 16 + 64 * 3 * 16
+
+
+def test_table2_along_reads_the_logged_scores_of_the_digit_columns_only():
+    import numpy as np
+
+    from paperlib.experiments import stein_bridging as ex
+
+    def run(is_, cepc, its=(100, 200)):
+        return {"iteration": np.array(its), "history": {"is": np.array(is_)[:, None], "cepc": np.array(cepc)[:, None]}}
+
+    suite = {("digits", "unconditional"): {m: run([1.0 + k, 2.0 + k], [0.5, 0.4]) for k, m in enumerate(ex.UNCONDITIONAL)},
+             ("digits", "conditional"): {m: run([3.0, 4.0], [0.3, 0.2 + k / 10]) for k, m in enumerate(ex.CONDITIONAL)},
+             ("cifar10", "unconditional"): {m: run([9.0], [9.0], its=(100,)) for m in ex.UNCONDITIONAL}}
+    points = ex.table2_along(suite)
+    assert [t for t, _ in points] == [100, 200]
+    t200 = points[1][1]
+    assert set(t200.column) == {"mnist_unconditional", "mnist_conditional"}        # no CIFAR-10 column
+    rows = t200[t200.column == "mnist_unconditional"].set_index("method")
+    assert rows.loc["Joint-W", "IS"] == 2.0 + ex.UNCONDITIONAL.index("Joint-W") and rows["FID"].isna().all()
+    # the page's judgement reads the same table: Joint-W, the last of its column here, has the highest IS
+    assert ex.is_best(rows["IS"].to_dict(), "Joint-W", lower=False)[0]

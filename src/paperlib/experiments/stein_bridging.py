@@ -545,6 +545,24 @@ def table2(suite_: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     return reported.comparison_table(cells), pd.DataFrame(ours)
 
 
+def table2_along(suite_: dict) -> list[tuple[int, pd.DataFrame]]:
+    """(iteration, our Table 2 scores as logged there) at each logged evaluation of the digit columns' runs, in
+    :func:`table2`'s layout: the IS and CEPC of ``eval_samples`` samples under the digit classifier (the final
+    scores use ``final_samples``), FID not logged (NaN). The CIFAR-10 column is left out: its final IS is
+    Inception-v3's, its logged one the classifier's. Iterations at which some run has not logged are left out."""
+    per: dict[int, list] = {}
+    for (ds, kind), runs in suite_.items():
+        if column_key(ds, kind) == "cifar10":
+            continue
+        for m in (CONDITIONAL if kind == "conditional" else UNCONDITIONAL):
+            h = runs[m]["history"]
+            for j, t in enumerate(runs[m]["iteration"]):
+                per.setdefault(int(t), []).append({"column": column_key(ds, kind), "method": m, "IS": float(np.ravel(h["is"])[j]),
+                                                   "CEPC": float(np.ravel(h["cepc"])[j]), "FID": np.nan})
+    full = max((len(rows) for rows in per.values()), default=0)
+    return [(t, pd.DataFrame(rows)) for t, rows in sorted(per.items()) if len(rows) == full]
+
+
 def is_best(values: dict[str, float], winner: str, lower: bool) -> tuple[bool, str]:
     """Whether ``winner`` has the best value of ``values`` (strictly), with the evidence in words."""
     others = {m: v for m, v in values.items() if m != winner}
