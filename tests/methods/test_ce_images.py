@@ -110,3 +110,17 @@ def test_table1_along_reads_the_logged_score_of_each_model_at_each_evaluation():
         ex.table1_along({("tab01", "EGAN-Ent-VI"): run([1.5, 1.1, 2.0]),
                          ("tab01", "EGAN-Const"): {"iteration": np.array([125, 250]),
                                                   "history": {"is": np.ones((2, 1))}}})
+
+
+def test_sample_diversity_along_reads_the_logged_diversity_of_both_fig6_runs():
+    from paperlib.experiments import calibrating_ebgan as ex
+
+    p = item_parameters("ce-fig06", "smoke")
+    suite = {("tab01", "EGAN-Ent-VI"): {"iteration": np.array([10, 20, 30]), "history": {"diversity": np.array([[0.1], [0.2], [0.3]])}},
+             ("fig06b", "EGAN-Ent-VI"): {"iteration": np.array([20, 30]), "history": {"diversity": np.array([[0.5], [0.6]])}}}
+    along = ex.sample_diversity_along(suite, p)
+    assert [t for t, _ in along] == [20, 30]                      # 10: only one of the two runs logged there
+    last = along[-1][1]
+    assert list(last["samples"]) == [0.3, 0.6]
+    assert (last["training images"] > 0.3).all()                  # 100 real images are far from one image
+    assert list(last.index) == [p["is_dataset"], p["face_dataset"]]

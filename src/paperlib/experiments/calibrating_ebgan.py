@@ -414,14 +414,35 @@ def table1_along(suite_: dict) -> list[tuple[int, pd.DataFrame]]:
                               for m, r in runs.items()}).T) for j, t in enumerate(its)]
 
 
+def _fig06_runs(params: dict[str, Any]) -> list[tuple[tuple[str, str], str]]:
+    return [(("tab01", "EGAN-Ent-VI"), params["is_dataset"]), (("fig06b", "EGAN-Ent-VI"), params["face_dataset"])]
+
+
+def _training_diversity(ds: str, params: dict[str, Any]) -> float:
+    from paperlib.estimators.image_metrics import diversity
+
+    train = image_data(ds, params)["train"]
+    g = torch.Generator().manual_seed(0)
+    return diversity(train[torch.randperm(len(train), generator=g)[:100]])
+
+
 def sample_diversity(suite_: dict, params: dict[str, Any]) -> pd.DataFrame:
     """Fig. 6's two runs: the pixel diversity (:func:`diversity`) of 100 samples beside 100 training images'."""
     from paperlib.estimators.image_metrics import diversity
 
-    rows = {}
-    for key, ds in ((("tab01", "EGAN-Ent-VI"), params["is_dataset"]), (("fig06b", "EGAN-Ent-VI"), params["face_dataset"])):
-        train = image_data(ds, params)["train"]
-        g = torch.Generator().manual_seed(0)
-        real = train[torch.randperm(len(train), generator=g)[:100]]
-        rows[ds] = {"samples": diversity(suite_[key]["samples"].float()), "training images": diversity(real)}
-    return pd.DataFrame(rows).T
+    return pd.DataFrame({ds: {"samples": diversity(suite_[key]["samples"].float()),
+                              "training images": _training_diversity(ds, params)}
+                         for key, ds in _fig06_runs(params)}).T
+
+
+def sample_diversity_along(suite_: dict, params: dict[str, Any]) -> list[tuple[int, pd.DataFrame]]:
+    """(iteration, :func:`sample_diversity` as logged there) at each logged evaluation of Fig. 6's two runs, the
+    samples' diversity being that of the ``eval_samples`` samples scored there (evaluations the two runs do not
+    share are left out)."""
+    runs = _fig06_runs(params)
+    real = {ds: _training_diversity(ds, params) for _, ds in runs}
+    logged = [{int(t): float(d) for t, d in zip(suite_[key]["iteration"], np.ravel(suite_[key]["history"]["diversity"]))}
+              for key, _ in runs]
+    return [(t, pd.DataFrame({ds: {"samples": at[t], "training images": real[ds]}
+                              for at, (_, ds) in zip(logged, runs)}).T)
+            for t in sorted(set(logged[0]).intersection(*logged[1:]))]

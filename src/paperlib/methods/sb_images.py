@@ -50,6 +50,7 @@ from torch import nn
 from paperlib.core.devices import place
 from paperlib.core.settings import from_params
 from paperlib.estimators.entropy import knn_unit_direction
+from paperlib.estimators.image_metrics import diversity
 from paperlib.methods.common import gap_masks
 from paperlib.nets.sb_dcgan import (Critic, Denoiser, DigitClassifier, Energy, Generator, SteinCritic,
                                     VectorSteinCritic)
@@ -388,20 +389,21 @@ class ImageTrainer:
         return out
 
     def evaluate(self, final: bool = False) -> dict[str, np.ndarray]:
-        """Inception score, CEPC and mean confidence (the top class's probability) of ``eval_samples`` samples
-        under the classifier, the classes it gives the fixed-noise samples (Fig. 6) and the first 8 of those
-        images."""
-        if self.scorer is None:
-            return {}
+        """The pixel diversity of ``eval_samples`` samples (:func:`~paperlib.estimators.image_metrics.diversity`)
+        and, with a classifier, their Inception score, CEPC and mean confidence (the top class's probability), the
+        classes it gives the fixed-noise samples (Fig. 6) and the first 8 of those images."""
         x, _ = self.generate(self.s.eval_samples)
+        out = {"diversity": np.array([diversity(x)])}
+        if self.scorer is None:
+            return out
         logits = self.scorer(x)
         fixed, _ = self.generate(len(self.fixed_z), z=self.fixed_z, labels=self.fixed_y if self.k else None)
         p = logits.double().softmax(1)
         is_ = inception_score_plain(logits)
-        return {"is": np.array([is_]), "cepc": np.array([float(-(p * p.clamp_min(1e-30).log()).sum(1).mean())]),
-                "confidence": np.array([float(p.max(1).values.mean())]),
-                "fixed_class": self.scorer(fixed).argmax(1).numpy()[None],
-                "fixed_images": fixed[:8].numpy().astype(np.float16)[None]}
+        return out | {"is": np.array([is_]), "cepc": np.array([float(-(p * p.clamp_min(1e-30).log()).sum(1).mean())]),
+                      "confidence": np.array([float(p.max(1).values.mean())]),
+                      "fixed_class": self.scorer(fixed).argmax(1).numpy()[None],
+                      "fixed_images": fixed[:8].numpy().astype(np.float16)[None]}
 
     def modules(self) -> dict[str, nn.Module]:
         return dict(self.nets)
