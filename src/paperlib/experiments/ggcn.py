@@ -47,7 +47,7 @@ FEW = {"few-digits": "digits", "few-faces": "faces", "few-textures": "textures",
 PAGE_KNOBS = {"lr_factors", "few_subsets", "few_images", "classifier_iterations", "final_samples", "dcgan_iterations",
               "dcgan_width",
               "data", "download", "particles", "particle_iterations", "particle_steps", "mask_seed",
-              "digit_iterations", "face_iterations"}
+              "digit_iterations", "face_iterations", "inpainting_iterations"}
 # the paper's data for each stand-in (``data: paper``); SUN and the spaceship image are not downloadable
 PAPER_SOURCE = {"digits": "cifar10", "faces": "celeba", "few-digits": "few-cifar10", "few-faces": "few-celeba",
                 "few-textures": "few-lsun", "photos": "photos", "rocket": "rocket"}
@@ -319,7 +319,7 @@ def inpainting(params: dict[str, Any], seed: int = 0, device: str = "cpu", cache
     """Fig. 11 / Table III (spec B.11): the auto-encoder generator trained with the GGCN+AMS loop on masked training
     faces (masks of all three kinds), then scored on the held-out faces per mask: MSE, PSNR, SSIM (pixels in
     [−1, 1]); FID needs the paper's Inception features on CelebA and is not computed on the stand-in."""
-    its = params["face_iterations"]
+    its = params["inpainting_iterations"]
     s = settings(params, iterations=its, eval_every=max(1, its // 10))
     src = source(params, "faces")
     config = {"source": src, "settings": s.as_dict(), "seed": seed, "mask_seed": params["mask_seed"]}
