@@ -45,6 +45,7 @@ STAND_IN = {
 FEW = {"few-digits": "digits", "few-faces": "faces", "few-textures": "textures", "few-cifar10": "cifar10",
        "few-celeba": "celeba", "few-lsun": "lsun"}
 PAGE_KNOBS = {"lr_factors", "few_subsets", "few_images", "classifier_iterations", "final_samples", "dcgan_iterations",
+              "digit_dcgan_iterations",
               "dcgan_width",
               "data", "download", "particles", "particle_iterations", "particle_steps", "mask_seed",
               "digit_iterations", "face_iterations", "inpainting_iterations"}
@@ -233,7 +234,7 @@ def along(results: dict) -> list[tuple[int, dict]]:
     judges its claims along the run (:func:`paperlib.core.claims.trained_claim`) with the same check as at the end.
 
     The axis is the energy models' logged iterations $t$ (they share one budget). Each run is read at its latest
-    evaluation within the same fraction $t/T$ of its own run (DCGAN's budget is ``dcgan_iterations``); points before
+    evaluation within the same fraction $t/T$ of its own run (DCGAN has a budget of its own); points before
     every run has logged once are left out. The read-outs (:data:`LOGGED`) are those of that evaluation: the
     score, confidence, artefact share, sharpness and response distance of the iteration's synthesis (DCGAN: of
     ``eval_samples`` new samples), where the final read-outs use ``final_samples`` new samples; a read-out a
@@ -385,6 +386,7 @@ DATA_NAMES = {"few-faces": "faces (CelebA stand-in)", "few-textures": "textures 
 def digit_suite(params: dict[str, Any], seed: int = 0, device: str = "cpu", cache: Cache | None = None) -> dict:
     """Table II and Figs. 7-9: ``{("unconditional" | "conditional", model): run}`` on the digits."""
     src, its = source(params, "digits"), params["digit_iterations"]
+    params = {**params, "dcgan_iterations": params["digit_dcgan_iterations"]}   # this suite's DCGAN budget
     ev = max(1, its // 10)
     jobs = [(src, m, 0, (("iterations", its), ("eval_every", ev), ("conditional", False))) for m in UNCONDITIONAL]
     jobs += [(src, m, 0, (("iterations", its), ("eval_every", ev), ("conditional", True))) for m in CONDITIONAL]
