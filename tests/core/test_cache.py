@@ -222,3 +222,34 @@ def test_compute_all_revisits_busy_entries_and_keeps_the_job_order():
 
     assert compute_all([("a",), ("b",)], runner, poll=0) == ["A", "B"]
     assert calls == [("a", False), ("b", False), ("a", True)]   # a was busy: revisited, and the last one waits
+
+
+def test_verdict_layer_changes_the_code_version_but_not_the_training_key(tmp_path, monkeypatch):
+    """Re-judging pages (claims, records, the book) never retrains a model; any other source change does."""
+    import shutil
+    from importlib import resources
+    from pathlib import Path
+
+    from paperlib.core import cache
+
+    src = Path(str(resources.files("paperlib")))
+    copy = tmp_path / "paperlib"
+    shutil.copytree(src, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache.resources, "files", lambda _name: copy)
+
+    def versions():
+        cache.code_version.cache_clear()
+        cache.training_code_version.cache_clear()
+        return cache.code_version(), cache.training_code_version()
+
+    try:
+        before = versions()
+        (copy / "core" / "claims.py").write_text((copy / "core" / "claims.py").read_text() + "\n# judged anew\n")
+        judged = versions()
+        assert judged[0] != before[0] and judged[1] == before[1]
+        (copy / "training.py").write_text((copy / "training.py").read_text() + "\n# trains anew\n")
+        trained = versions()
+        assert trained[0] != judged[0] and trained[1] != judged[1]
+    finally:
+        cache.code_version.cache_clear()
+        cache.training_code_version.cache_clear()

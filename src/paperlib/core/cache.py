@@ -1,6 +1,6 @@
 """Content-addressed artifact cache for trained runs and arrays.
 
-key  = sha256(experiment name, resolved config, library code version)
+key  = sha256(experiment name, resolved config, training code version: the library less its verdict layer)
 file = <cache>/<key[:2]>/<key>.pt, one safe file (:mod:`paperlib.core.safefile`: checksum inside, read with
        ``weights_only=True``, nothing in it can run code), written atomically; a file lock per key makes
        parallel notebooks compute an entry once.
@@ -28,22 +28,43 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """Library version plus a hash of every source file of the package.
+# The verdict and presentation layer: how runs are judged, recorded, drawn and built into the book. None of it
+# runs inside a cached computation, so changing it re-judges pages (the record's ``code_version`` changes) without
+# retraining any model (``training_code_version`` does not).
+VERDICT_LAYER = ("build/", "plotting/", "core/claims.py", "core/verdicts.py", "core/sanity.py", "core/record.py",
+                 "core/page.py", "core/catalogue.py", "core/catalogue.yaml", "core/reported/")
 
-    Any change to the library's code invalidates cached runs (jupyter-cache's blind spot of
-    keying on notebook cells only is exactly what this avoids).
-    """
-    from paperlib import __version__
 
+def _source_hash(skip: tuple[str, ...] = ()) -> str:
     h = hashlib.sha256()
     root = resources.files("paperlib")
     for p in sorted(Path(str(root)).rglob("*")):
-        if p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts:
-            h.update(p.relative_to(str(root)).as_posix().encode())
+        rel = p.relative_to(str(root)).as_posix()
+        if p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts and not rel.startswith(skip):
+            h.update(rel.encode())
             h.update(p.read_bytes())
-    return f"{__version__}+{h.hexdigest()[:12]}"
+    return h.hexdigest()[:12]
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Library version plus a hash of every source file of the package: a page whose code version changed is
+    stale (the book re-executes it)."""
+    from paperlib import __version__
+
+    return f"{__version__}+{_source_hash()}"
+
+
+@lru_cache(maxsize=1)
+def training_code_version() -> str:
+    """The part of :func:`code_version` that cached runs depend on: every source file but :data:`VERDICT_LAYER`.
+
+    Any change to the code that trains or evaluates a model invalidates cached runs (jupyter-cache's blind spot
+    of keying on notebook cells only is exactly what this avoids); a change to how verdicts are judged does not.
+    """
+    from paperlib import __version__
+
+    return f"{__version__}+{_source_hash(VERDICT_LAYER)}"
 
 
 # this process's cache use (the record of a page says whether its runs came from the cache)
@@ -51,9 +72,9 @@ STATS = {"hits": 0, "computed": 0}
 
 
 def cache_key(name: str, config: Any) -> str:
-    """SHA-256 of (name, config, code version); ``config`` must be JSON-serialisable or a Config."""
+    """SHA-256 of (name, config, :func:`training_code_version`); ``config`` must be JSON-serialisable or a Config."""
     cfg = config.key() if hasattr(config, "key") else json.dumps(config, sort_keys=True, default=str)
-    blob = json.dumps({"name": name, "config": cfg, "code": code_version()}, sort_keys=True)
+    blob = json.dumps({"name": name, "config": cfg, "code": training_code_version()}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
