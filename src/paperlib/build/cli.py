@@ -103,7 +103,7 @@ def cmd_budget(args) -> int:
     import json
 
     from paperlib.build.execute import record_path
-    from paperlib.core.claims import SYMBOL, budget_from_curves
+    from paperlib.core.claims import BUDGET, SYMBOL, budget_from_curves
 
     curves, strips = {}, {}
     for i in args.ids:
@@ -113,13 +113,15 @@ def cmd_budget(args) -> int:
         for c in json.loads(path.read_text())["claims"]:
             if c.get("along"):
                 name = f"{i} {c['id']}"
-                curves[name] = (c["verdict"], [(a["iteration"], a["verdict"]) for a in c["along"]])
+                # a verdict demoted for its budget is judged on what it read before the demotion
+                final = c["measured"] if c.get("reason") == BUDGET else c["verdict"]
+                curves[name] = (final, [(a["iteration"], a["verdict"]) for a in c["along"]])
                 strips[name] = "".join(SYMBOL[a["verdict"]] for a in c["along"])
     if not curves:
         raise ValueError(f"the records of {', '.join(args.ids)} hold no claim judged along a run")
     budget, info = budget_from_curves(curves)
     for name, (final, along) in curves.items():
-        since = info.get(name, "not checked")
+        since = info.get(name, "never settles (not checked or not testable)")
         since = f"settled from {since:,}" if isinstance(since, int) else since
         print(f"{name:<28} {final:<13} {since:<22} {strips[name]}")
     last = max(it for _, along in curves.values() for it, _ in along)

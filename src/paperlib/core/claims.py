@@ -1,56 +1,289 @@
-"""Checkable claims and their verdicts.
+r"""Claims, their parts and their verdicts: the one home of how the book judges a paper.
 
-A claim is checked from computed numbers, never asserted from the paper's text: ``check``
-returns ``(held, evidence)`` where ``held`` is True / False, or None when this profile cannot
-test it (the evidence then says why). A verdict needs data: when ``held`` is NaN or the evidence
-is empty or reports a NaN number, the claim is "not checked", whatever ``held`` says.
+A **claim** carries the paper's sentence (verbatim, with its place: :func:`sentence` reads
+``core/reported/sentences/<chapter>.yaml``) and the *reading* the check applies. Its check returns either
+``(held, evidence)`` (one part) or a list of :class:`Part` (pair × metric × dataset), each with its own verdict
+and a row of numbers; the claim's verdict is the **roll-up** of its parts, stated in words (:func:`roll_up`).
 
-A claim about a trained model is also judged *along the run* (issue 17): :func:`trained_claim` applies the same
-judgement to the data of every logged evaluation, and the result keeps the verdict at each logged iteration, the
-iteration from which the verdict no longer changes, and whether it held still over the last third of the run
-(:data:`STABLE`); one that changes there is :data:`NOT_YET_STABLE`, whatever its final verdict.
+Verdicts (the categories of the scorecard):
+
+* ``held`` / ``did not hold`` — decided: the margin is larger than its noise (:func:`compare`);
+* ``inconclusive`` — the margin is inside the noise (or the verdict still changes over the last third of the
+  run: *budget*);
+* ``not testable here`` — a model the claim is about is below its sanity bar (:mod:`paperlib.core.sanity`),
+  or the stand-in removes the claim's premise, or the measure is a proxy for the paper's;
+* ``not checked`` — no number to judge (NaN or missing evidence).
+
+Every verdict that cannot speak for the paper carries one reason from :data:`REASONS`. What the check itself
+read is kept as ``measured`` (a *not testable* claim still shows what its numbers said). Claims whose origin
+is the companion's inference (``[recon]``/``[infer]``) or a companion-made check are counted apart
+(:data:`ORIGINS`).
+
+**The noise rule** (one rule for every page). A comparison "A is better than B on metric M" has the margin
+$m = s_M\,(\hat a-\hat b)$, with $s_M=+1$ when higher is better (:data:`METRICS`), and the noise
+
+$$\nu = z\sqrt{\mathrm{se}_a^2+\mathrm{se}_b^2},\qquad z = 2,$$
+
+about a 95 % normal interval on the difference (in the spirit of rliable's interval estimates, Agarwal et
+al. 2021, and of reporting seed distributions, Lucic et al. 2018). The standard errors come, in this order of
+preference, from several seeds ($\mathrm{se}=\mathrm{sd}/\sqrt n$, :func:`seed_se`), from the evaluation's own
+spread (split spread, a bootstrap over the evaluated samples, a Monte-Carlo error), or from the family's
+measured run-to-run spread; :class:`Noise` names which. The comparison is decided only when $|m|>\nu$;
+otherwise it is *inconclusive (inside noise)* with both numbers. An exact computation has $\nu=0$ and says so.
+``z`` and every threshold a page chooses are the companion's, named on the page.
 """
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass
-from typing import Any, Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
+# ------------------------------------------------------------------------------------------------ verdicts
 HELD, NOT_HELD, NOT_CHECKED = "held", "did not hold", "not checked"
+INCONCLUSIVE, NOT_TESTABLE = "inconclusive", "not testable here"
+VERDICTS = (HELD, NOT_HELD, INCONCLUSIVE, NOT_TESTABLE, NOT_CHECKED)
 STABLE, NOT_YET_STABLE = "stable", "not yet stable"
-SYMBOL = {HELD: "✓", NOT_HELD: "✗", NOT_CHECKED: "·"}
+SYMBOL = {HELD: "✓", NOT_HELD: "✗", INCONCLUSIVE: "≈", NOT_TESTABLE: "–", NOT_CHECKED: "·"}
+
+# the fixed set of reasons a verdict cannot speak for the paper
+INSIDE_NOISE = "inside noise"
+DID_NOT_TRAIN = "model did not train"
+STAND_IN = "stand-in changes the premise"
+RECONSTRUCTION = "reconstruction"
+BUDGET = "budget (not yet stable)"
+PROXY = "proxy measure"
+NO_DATA = "no data"
+REASONS = (INSIDE_NOISE, DID_NOT_TRAIN, STAND_IN, RECONSTRUCTION, BUDGET, PROXY, NO_DATA)
+
+# where a claim comes from: the paper's text, the companion's inference of what the paper implies (counted
+# apart), or a check the companion made for itself (sanity checks, seeded headers: never a paper claim)
+PAPER, INFERENCE, COMPANION = "paper", "inference", "companion"
+ORIGINS = (PAPER, INFERENCE, COMPANION)
+
+Z = 2.0   # the companion's choice: the noise is z standard errors of the difference (about a 95 % interval)
 
 
+# ------------------------------------------------------------------------------------------------ metrics
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    higher_is_better: bool
+    label: str = ""
+
+
+def _metrics(*rows) -> dict[str, Metric]:
+    return {n: Metric(n, hib, label) for n, hib, label in rows}
+
+
+# the direction of every metric the book compares on (one registry; a page never says it again)
+METRICS = _metrics(
+    ("IS", True, "Inception score"), ("CEPC", True, "conditional entropy-based classifier score"),
+    ("FID", False, "Fréchet distance"), ("MMD", False, "maximum mean discrepancy"),
+    ("HSR", True, "high-quality sample rate"), ("KL", False, "KL divergence"), ("JS", False, "JS divergence"),
+    ("AUC", True, "ROC area"), ("NLL", False, "negative log-likelihood"), ("error", False, "test error"),
+    ("mean distance", False, "distance of the mean images"), ("MSE", False, "mean squared error"),
+    ("PSNR", True, "peak signal-to-noise ratio"), ("SSIM", True, "structural similarity"),
+    ("diversity", True, "sample diversity"), ("KALE", False, "KL approximate lower-bound estimate"),
+    ("Sinkhorn", False, "Sinkhorn distance"), ("response distance", False, "filter-response distance"),
+    ("fluctuation", False, "fluctuation of the curve"), ("energy gap", True, "energy gap"),
+    ("stuck share", False, "share of chains stuck"), ("class switches", True, "share of chains changing class"),
+    ("correlation", True, "rank correlation"), ("ratio", True, "ratio"),
+)
+
+
+def metric(name: str) -> Metric:
+    """The registered metric (direction and label); an unknown name is an error listing the known ones."""
+    try:
+        return METRICS[name]
+    except KeyError:
+        raise KeyError(f"metric {name!r} has no registered direction; known: {', '.join(METRICS)}") from None
+
+
+# --------------------------------------------------------------------------------------------------- noise
+@dataclass(frozen=True)
+class Noise:
+    """A standard error and where it comes from (``"3 seeds"``, ``"split spread"``, ``"exact"``, ...)."""
+    se: float
+    source: str
+
+
+EXACT = Noise(0.0, "exact computation")
+
+
+def seed_se(values: Sequence[float]) -> float:
+    r"""Standard error of a mean over seeds, $\mathrm{sd}/\sqrt n$ (sample sd); NaN with fewer than 2 seeds."""
+    v = [float(x) for x in values if not math.isnan(float(x))]
+    if len(v) < 2:
+        return float("nan")
+    mean = sum(v) / len(v)
+    return math.sqrt(sum((x - mean) ** 2 for x in v) / (len(v) - 1) / len(v))
+
+
+def seeds(values: Sequence[float], what: str = "") -> tuple[float, Noise]:
+    """(mean, its noise from the seeds); with one seed the standard error is NaN (the comparison then needs
+    another source of noise, or reads not checked)."""
+    v = [float(x) for x in values]
+    return (sum(v) / len(v) if v else float("nan")), Noise(seed_se(v), f"{len(v)} seeds" + (f" ({what})" if what else ""))
+
+
+def difference_noise(a: Noise, b: Noise, z: float = Z) -> float:
+    r"""$\nu = z\sqrt{\mathrm{se}_a^2+\mathrm{se}_b^2}$ (the module's noise rule)."""
+    return z * math.hypot(a.se, b.se)
+
+
+# --------------------------------------------------------------------------------------------------- parts
+@dataclass(frozen=True)
+class Part:
+    """One part of a claim (a pair × metric × dataset, or one fact) with its verdict and numbers."""
+    name: str
+    verdict: str
+    evidence: dict = field(default_factory=dict)   # numbers: a row, never a sentence
+    reason: str = ""
+    models: tuple[str, ...] = ()                    # the models the part is about (for their sanity bars)
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "verdict": self.verdict, "reason": self.reason, "models": list(self.models),
+                "evidence": {k: (round(v, 6) if isinstance(v, float) and math.isfinite(v) else v)
+                             for k, v in self.evidence.items()}}
+
+
+def _nan(*xs) -> bool:
+    return any(x is None or (isinstance(x, float) and math.isnan(x)) for x in xs)
+
+
+def decide(margin: float, noise: float) -> tuple[str, str]:
+    """(verdict, reason) of a signed margin (positive = as the paper says) against its noise."""
+    if _nan(margin, noise):
+        return NOT_CHECKED, NO_DATA
+    if abs(margin) <= noise:
+        return INCONCLUSIVE, INSIDE_NOISE
+    return (HELD, "") if margin > 0 else (NOT_HELD, "")
+
+
+def compare(name: str, a: float, b: float, metric_name: str, noise_a: Noise, noise_b: Noise | None = None,
+            models: Sequence[str] = (), z: float = Z) -> Part:
+    """Part "a is better than b on ``metric_name``": margin in the metric's better direction, decided against
+    $z\\sqrt{se_a^2+se_b^2}$ (``noise_b`` defaults to ``noise_a``: the same source for both)."""
+    m = metric(metric_name)
+    a, b = float(a), float(b)
+    nb = noise_a if noise_b is None else noise_b
+    margin = (a - b) if m.higher_is_better else (b - a)
+    noise = difference_noise(noise_a, nb, z)
+    verdict, reason = decide(margin, noise)
+    src = noise_a.source if nb.source == noise_a.source else f"{noise_a.source} / {nb.source}"
+    return Part(name, verdict, {"ours": a, "other": b, "margin": margin, "noise": noise, "noise from": src,
+                                "better": "higher" if m.higher_is_better else "lower"}, reason, tuple(models))
+
+
+def beats(name: str, values: Mapping[str, float], winner: str, others: Sequence[str], metric_name: str,
+          noise: Mapping[str, Noise] | Noise, dataset: str = "") -> list[Part]:
+    """"``winner`` beats each of ``others`` on ``metric_name``": one part per pair."""
+    nz = (lambda k: noise) if isinstance(noise, Noise) else (lambda k: noise[k])
+    tag = f" · {dataset}" if dataset else ""
+    return [compare(f"{winner} vs {o} · {metric_name}{tag}", values[winner], values[o], metric_name, nz(winner),
+                    nz(o), models=(winner, o)) for o in others]
+
+
+def at_least(name: str, value: float, bound: float, noise: Noise = EXACT, models: Sequence[str] = (),
+             z: float = Z) -> Part:
+    """Part "``value`` ≥ ``bound``" (a bound the companion names on the page), decided against ``z·se``."""
+    margin = float(value) - float(bound)
+    verdict, reason = decide(margin, z * noise.se)
+    return Part(name, verdict, {"ours": float(value), "bound": float(bound), "margin": margin,
+                                "noise": z * noise.se, "noise from": noise.source}, reason, tuple(models))
+
+
+def fact(name: str, held: bool | None, models: Sequence[str] = (), **numbers) -> Part:
+    """A part decided exactly (a closed form, a count, a seeded header): held / did not hold / not checked."""
+    if held is None or _nan(*[v for v in numbers.values() if isinstance(v, float)]):
+        return Part(name, NOT_CHECKED, dict(numbers), NO_DATA, tuple(models))
+    return Part(name, HELD if bool(held) else NOT_HELD, dict(numbers), "", tuple(models))
+
+
+def roll_up(parts: Sequence[Part]) -> tuple[str, str, str]:
+    """(verdict, reason, words) of a claim from its parts.
+
+    did not hold if any part is decided against the paper; held if every part held; otherwise inconclusive if
+    any part is inside its noise, else not testable (no part decided against, none undecidable by noise).
+    The words say which parts gave which verdict.
+    """
+    if not parts:
+        return NOT_CHECKED, NO_DATA, "no part to judge"
+    by: dict[str, list[Part]] = {}
+    for p in parts:
+        by.setdefault(p.verdict, []).append(p)
+    if NOT_HELD in by:
+        verdict = NOT_HELD
+    elif len(by) == 1 and HELD in by:
+        verdict = HELD
+    elif INCONCLUSIVE in by:
+        verdict = INCONCLUSIVE
+    elif NOT_TESTABLE in by:
+        verdict = NOT_TESTABLE
+    elif HELD in by:          # held parts and parts without data
+        verdict = INCONCLUSIVE
+    else:
+        verdict = NOT_CHECKED
+    reasons = sorted({p.reason for p in parts if p.reason and p.verdict not in (HELD, NOT_HELD)})
+    reason = "" if verdict in (HELD, NOT_HELD) else "; ".join(reasons)
+    if len(parts) == 1:
+        return verdict, reason, ""
+    words = []
+    for v in (HELD, NOT_HELD, INCONCLUSIVE, NOT_TESTABLE, NOT_CHECKED):
+        if v in by:
+            names = ", ".join(p.name for p in by[v])
+            why = sorted({p.reason for p in by[v] if p.reason})
+            words.append(f"{v} for {names}" + (f" ({'; '.join(why)})" if why and v != INCONCLUSIVE else ""))
+    return verdict, reason, f"{len(by.get(HELD, []))} of {len(parts)} parts held: " + "; ".join(words)
+
+
+# ------------------------------------------------------------------------------------------------- claims
 @dataclass(frozen=True)
 class Claim:
-    id: str            # e.g. "SB-1" (spec A.6 numbering)
-    text: str          # what the paper claims, in one sentence
-    check: Callable[[], tuple[bool | None, str]]
+    id: str            # the paper's claim number, e.g. "SB-6" (a variant in brackets: "SB-6 (Two-Circle)")
+    text: str          # the reading the check applies, in one sentence (every threshold named)
+    check: Callable[[], Any]   # -> (held, evidence) or a list of Part
     # the same check at each logged evaluation of the training run: (iteration, check)
-    along: Sequence[tuple[int, Callable[[], tuple[bool | None, str]]]] = ()
+    along: Sequence[tuple[int, Callable[[], Any]]] = ()
+    # sanity results of the models the claim is about (paperlib.core.sanity.Sanity), by model name
+    sanity: Mapping[str, Any] = field(default_factory=dict)
+    models: tuple[str, ...] = ()      # models a one-part check is about
+    caveat: tuple[str, str] = ()      # (STAND_IN | PROXY | RECONSTRUCTION, why): the verdict cannot speak
+    origin: str = ""                  # PAPER | INFERENCE | COMPANION; default: the sentences file, else PAPER
 
 
-def trained_claim(id: str, text: str, judge: Callable[[Any], tuple[bool | None, str]], final: Any,
-                  logged: Iterable[tuple[int, Any]]) -> Claim:
+def trained_claim(id: str, text: str, judge: Callable[[Any], Any], final: Any,
+                  logged: Iterable[tuple[int, Any]], **kw) -> Claim:
     """A claim judged by ``judge(data)`` on the run's ``final`` data and on the data of each logged evaluation,
     ``logged`` = [(iteration, data), ...]: one judgement, never one per point in time."""
-    return Claim(id, text, lambda: judge(final), tuple((int(it), (lambda d=d: judge(d))) for it, d in logged))
+    return Claim(id, text, lambda: judge(final), tuple((int(it), (lambda d=d: judge(d))) for it, d in logged),
+                 **kw)
 
 
 @dataclass(frozen=True)
 class ClaimResult:
     id: str
-    text: str
-    verdict: str
-    evidence: str
+    text: str                      # the reading the check applied
+    verdict: str                   # one of VERDICTS: what the claim counts as
+    evidence: str                  # the roll-up in words, or the one part's evidence
     along: tuple = ()              # ((iteration, verdict), ...) over the logged evaluations
     stability: str = ""            # STABLE | NOT_YET_STABLE | "" (no run to follow)
     stable_from: int | None = None  # first logged iteration from which the verdict equals the final one
+    measured: str = ""             # what the check read before sanity, caveats and budget
+    reason: str = ""               # one or more of REASONS ("; "-joined) when the verdict cannot speak
+    why: str = ""                  # the reason in numbers ("EGAN-Const did not train (IS 1.05 < 2)")
+    parts: tuple = ()              # Part.as_dict() rows
+    origin: str = PAPER
+    quote: str = ""                # the paper's sentence
+    where: str = ""                # file and section of the paper text
+    owner: str = ""                # the page that counts this claim ("" = this page)
 
     def as_dict(self) -> dict:
         d = asdict(self)
         d["along"] = [{"iteration": it, "verdict": v} for it, v in self.along]
+        d["parts"] = list(self.parts)
         return d
 
     def strip(self) -> str:
@@ -70,8 +303,9 @@ def stability(along: Sequence[tuple[int, str]], final: str) -> tuple[str, int | 
     r"""(``STABLE`` | ``NOT_YET_STABLE``, first iteration from which every logged verdict equals ``final``).
 
     Stable: the verdict equals the final one at every logged evaluation of the last third of the run,
-    $t\ge\frac23 t_{\max}$ (the last logged point is the end of the run)."""
-    if not along or final == NOT_CHECKED:     # nothing to be stable about
+    $t\ge\frac23 t_{\max}$ (the last logged point is the end of the run). A verdict that decides nothing
+    (not checked, not testable) is never stable: it cannot settle a budget."""
+    if not along or final in (NOT_CHECKED, NOT_TESTABLE):
         return "", None
     its = [it for it, _ in along]
     since = its[-1]
@@ -83,14 +317,14 @@ def stability(along: Sequence[tuple[int, str]], final: str) -> tuple[str, int | 
 
 
 def budget_from_curves(curves: dict[str, tuple[str, Sequence[tuple[int, str]]]]) -> tuple[int | None, dict]:
-    r"""The budget rule of issue 17, applied to one long run's verdict curves: ``curves`` maps a claim's name to
+    r"""The budget rule applied to one long run's verdict curves: ``curves`` maps a claim's name to
     (final verdict, ((iteration, verdict), ...)).
 
     A claim has *settled* when it is stable over the last third of the curve (:func:`stability`), from iteration
     $s$ on (its verdict never changes after $s$). The budget is the smallest logged iteration $T$ with
     $\frac23T\ge s$ for every settled claim: a run of budget $T$ shows each settled verdict over its whole last
-    third. Claims that have not settled are reported, never waited for. Valid only where a run of budget $T$ is
-    the first $T$ iterations of the long run (constant learning rates, no schedule compressed to the budget).
+    third. Claims that have not settled, and claims that are not testable, are reported, never waited for.
+    Valid only where a run of budget $T$ is the first $T$ iterations of the long run.
 
     Returns (T, or None when no claim has settled; {claim: the iteration it settles from, or NOT_YET_STABLE}).
     """
@@ -118,46 +352,176 @@ def no_data(held, evidence) -> bool:
     return not str(evidence).strip() or bool(_NAN.search(str(evidence)))
 
 
-def _verdict(held: bool | None) -> str:
+def _parts(out, models: Sequence[str]) -> tuple[list[Part], str]:
+    """A check's output as (parts, evidence text)."""
+    if isinstance(out, Part):
+        out = [out]
+    if isinstance(out, list):
+        return out, ""
+    held, evidence = out
     if held is None:
-        return NOT_CHECKED
-    return HELD if bool(held) else NOT_HELD
+        return [Part("claim", NOT_CHECKED, {}, NO_DATA, tuple(models))], str(evidence)
+    if no_data(held, evidence):
+        return [Part("claim", NOT_CHECKED, {}, NO_DATA, tuple(models))], f"no data to judge: {evidence}"
+    return [Part("claim", HELD if bool(held) else NOT_HELD, {}, "", tuple(models))], str(evidence)
 
 
-def _judge(check) -> tuple[str, str]:
-    held, evidence = check()
-    if held is not None and no_data(held, evidence):
-        return NOT_CHECKED, f"no data to judge: {evidence}"
-    return _verdict(held), str(evidence)
+def _with_sanity(parts: list[Part], sanity: Mapping[str, Any]) -> tuple[list[Part], list[str]]:
+    """Parts about a model below its sanity bar become not testable (model did not train)."""
+    out, why = [], []
+    for p in parts:
+        failed = [sanity[m] for m in p.models if m in sanity and not sanity[m].passed]
+        if failed and p.verdict != NOT_CHECKED:
+            text = "; ".join(f.describe() for f in failed)
+            why.append(text)
+            out.append(Part(p.name, NOT_TESTABLE, {**p.evidence, "read": p.verdict}, DID_NOT_TRAIN, p.models))
+        else:
+            out.append(p)
+    return out, why
+
+
+def judge(claim: Claim, out) -> tuple[str, str, str, list[Part], str]:
+    """(verdict, measured, reason, parts, evidence) of one evaluation of ``claim``'s check output ``out``."""
+    parts, evidence = _parts(out, claim.models)
+    measured, _, _ = roll_up(parts)
+    parts, why = _with_sanity(parts, claim.sanity)
+    verdict, reason, words = roll_up(parts)
+    if claim.caveat and verdict in (HELD, NOT_HELD, INCONCLUSIVE):
+        verdict, reason = NOT_TESTABLE, claim.caveat[0]
+    return verdict, measured, reason, parts, (words if len(parts) > 1 else evidence) + (
+        f" — {'; '.join(dict.fromkeys(why))}" if why else "")
 
 
 def check_claims(claims: Iterable[Claim]) -> list[ClaimResult]:
-    """Run every check (and, for a trained claim, the check at each logged evaluation); an exception inside a
-    check is a bug and propagates."""
+    """Run every check (and, for a trained claim, the check at each logged evaluation) and judge it by the
+    module's rules; an exception inside a check is a bug and propagates."""
     out = []
     for c in claims:
-        verdict, evidence = _judge(c.check)
-        along = tuple((it, _judge(chk)[0]) for it, chk in c.along)
-        out.append(ClaimResult(c.id, c.text, verdict, evidence, along, *stability(along, verdict)))
+        verdict, measured, reason, parts, evidence = judge(c, c.check())
+        along = tuple((it, judge(c, chk())[0]) for it, chk in c.along)
+        state, since = stability(along, verdict)
+        why = ""
+        if state == NOT_YET_STABLE and verdict in (HELD, NOT_HELD):
+            verdict, reason = INCONCLUSIVE, BUDGET
+            why = f"the verdict last changed at {since:,} of {along[-1][0]:,} (after the first two thirds)"
+        elif reason == DID_NOT_TRAIN:
+            why = evidence.split(" — ", 1)[-1]
+        elif claim_caveat := c.caveat:
+            why = claim_caveat[1] if verdict == NOT_TESTABLE else ""
+        s = sentence(c.id)
+        origin = c.origin or s.get("origin", PAPER)
+        if origin not in ORIGINS:
+            raise ValueError(f"{c.id}: origin {origin!r} is not one of {ORIGINS}")
+        if origin == INFERENCE and not reason:
+            reason = RECONSTRUCTION if verdict not in (HELD, NOT_HELD) else ""
+        out.append(ClaimResult(c.id, c.text, verdict, evidence, along, state, since, measured, reason, why,
+                               tuple(p.as_dict() for p in parts), origin, s.get("quote", ""), s.get("where", ""),
+                               s.get("owner", "")))
     return out
 
 
+# ----------------------------------------------------------------------------------------- the sentences
+@lru_cache(maxsize=1)
+def _sentences() -> dict[str, dict]:
+    from importlib import resources
+
+    import yaml
+
+    out: dict[str, dict] = {}
+    folder = resources.files("paperlib.core.reported").joinpath("sentences")
+    if not folder.is_dir():
+        return out
+    for res in sorted(folder.iterdir(), key=lambda r: r.name):
+        if res.name.endswith(".yaml"):
+            for key, entry in (yaml.safe_load(res.read_text(encoding="utf-8")) or {}).items():
+                if key in out:
+                    raise ValueError(f"the sentence of claim {key} is given twice")
+                out[str(key)] = entry
+    return out
+
+
+def sentence(claim_id: str) -> dict:
+    """The paper's sentence behind a claim: ``{"quote", "where", "origin", "owner", ...}`` (empty when none).
+
+    Looked up by the full id, then without its bracketed variant ("SB-6 (Two-Circle)" -> "SB-6"), then by its
+    first word ("C22-MSE" -> "C22")."""
+    table = _sentences()
+    base = re.sub(r"\s*\([^)]*\)\s*$", "", claim_id).strip()
+    for key in (claim_id, base, base.split(" ")[0], re.sub(r"-[A-Za-z]+$", "", base.split(" ")[0])):
+        if key in table:
+            return table[key]
+    return {}
+
+
+# ------------------------------------------------------------------------------------------------- tables
 def verdict_table(results: Iterable[ClaimResult]):
-    """The claims table of a page: full text, one colour per verdict (a rendered ``page.Table``)."""
-    import pandas as pd
+    """The claims table of a page: verdict first, the paper's sentence with its place, the reading, why a
+    verdict cannot speak for the paper, and each claim's parts collapsed under it (:class:`ClaimsTable`)."""
+    return ClaimsTable(list(results))
 
-    from paperlib.core.page import Table
 
-    results = list(results)
-    columns = ["claim", "paper says", "verdict", "evidence (this run)"]
-    followed = any(r.along for r in results)
-    if followed:
-        columns.append("along the run (✓ held, ✗ did not hold, · not checked)")
-    rows = [dict(zip(columns, [r.id, r.text, r.verdict, r.evidence, r.strip()])) for r in results]
-    frame = pd.DataFrame(rows, columns=columns).set_index("claim")
-    caption = "Claims checked on this run"
-    if followed:
-        caption += ("; a verdict is stable when it no longer changes over the last third of the run's logged "
-                    "evaluations")
-    return Table(frame, caption, colour_columns=("verdict",), text_columns=tuple(columns[1:2] + columns[3:]),
-                 name="claims")
+class ClaimsTable:
+    """HTML: one row per claim, its parts in a collapsed table; text/plain: one line per claim."""
+
+    def __init__(self, results: list[ClaimResult]):
+        self.results = results
+
+    def __repr__(self) -> str:
+        return "\n".join(f"{r.id}: {r.verdict}" + (f" ({r.reason})" if r.reason else "") for r in self.results)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        from paperlib.core.page import colour_style
+
+        def esc(x) -> str:
+            return html.escape(str(x))
+
+        rows = []
+        for r in self.results:
+            said = (f"<q>{esc(r.quote)}</q> <small>({esc(r.where)})</small>" if r.quote else
+                    "<small>(no sentence of the paper: the companion's own check)</small>" if r.origin == COMPANION
+                    else "")
+            origin = "" if r.origin == PAPER else f" <small>[{esc(r.origin)}]</small>"
+            counted = f"<br><small>counted on {esc(r.owner)}</small>" if r.owner else ""
+            verdict = f"<span style='{colour_style(r.verdict)};padding:0 .3em'>{esc(r.verdict)}</span>"
+            if r.measured and r.measured != r.verdict:
+                verdict += f"<br><small>the check read: {esc(r.measured)}</small>"
+            if r.reason:
+                verdict += f"<br><small>why: {esc(r.reason)}</small>"
+            detail = esc(r.evidence) + (f"<br><small>{esc(r.why)}</small>" if r.why else "")
+            if r.along:
+                detail += f"<br><small>along the run: {esc(r.strip())}</small>"
+            if len(r.parts) > 1 or any(p["evidence"] for p in r.parts):
+                detail += "<details><summary>parts</summary>" + _parts_html(r.parts) + "</details>"
+            rows.append(f"<tr><td style='white-space:nowrap'><b>{esc(r.id)}</b>{origin}{counted}</td><td>{verdict}</td>"
+                        f"<td style='text-align:left'>{said}<br><small>reading: {esc(r.text)}</small></td>"
+                        f"<td style='text-align:left'>{detail}</td></tr>")
+        head = "".join(f"<th>{h}</th>" for h in ("claim", "verdict", "the paper says, and the reading checked",
+                                                  "evidence (this run)"))
+        return ("<div style='overflow-x:auto'><table class='paperlib-claims' style='border-collapse:collapse;"
+                "font-size:.88em'><caption style='caption-side:top;text-align:left;font-weight:600'>Claims "
+                f"checked on this run ({SYMBOL[HELD]} held, {SYMBOL[NOT_HELD]} did not hold, {SYMBOL[INCONCLUSIVE]} "
+                f"inside noise, {SYMBOL[NOT_TESTABLE]} not testable, {SYMBOL[NOT_CHECKED]} not checked)</caption>"
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return "–" if math.isnan(v) else (f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:.4g}")
+    return str(v)
+
+
+def _parts_html(parts: Sequence[dict]) -> str:
+    import html
+
+    from paperlib.core.page import colour_style
+
+    keys = list(dict.fromkeys(k for p in parts for k in p["evidence"]))
+    head = "".join(f"<th>{html.escape(k)}</th>" for k in ["part", "verdict", *keys])
+    body = "".join(
+        f"<tr><td style='text-align:left'>{html.escape(p['name'])}</td>"
+        f"<td style='{colour_style(p['verdict'])}'>{html.escape(p['verdict'])}</td>"
+        + "".join(f"<td>{html.escape(_fmt(p['evidence'].get(k, '')))}</td>" for k in keys) + "</tr>"
+        for p in parts)
+    return f"<table style='font-size:.95em'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -22,6 +22,8 @@ COLOURS = {
     "held": ("#d9f2e3", "#0b5d2a"), "reproduced": ("#d9f2e3", "#0b5d2a"),
     "did not hold": ("#fbe0dc", "#8a1c0c"), "mismatch": ("#fbe0dc", "#8a1c0c"),
     "not checked": ("#eeeeee", "#444444"), "drawn": ("#e3ecfa", "#1d3f73"),
+    "inconclusive": ("#fff4d6", "#6b4e00"), "not testable here": ("#ece6f5", "#4b2e83"),
+    "partly reproduced": ("#e8f4d9", "#3d5d0b"),
     "running": ("#fff4d6", "#6b4e00"), "not run": ("#fff4d6", "#6b4e00"),
     "not yet implemented": ("#f6f6f6", "#777777"),
 }
@@ -63,15 +65,12 @@ def header_html(cfg, status: str = "running", wall_s: float | None = None, claim
 
     it = item(cfg.item)
     bg, fg = COLOURS.get(status, COLOURS["running"])
-    held = sum(c["verdict"] == "held" for c in claims or [])
-    checked = sum(c["verdict"] != "not checked" for c in claims or [])
     facts = [f"<b>profile</b> {html.escape(budget_line(cfg))}", f"<b>seed</b> {cfg.seed}",
              f"<b>device</b> {html.escape(', '.join(devices) if devices else cfg.device)}"]
     if wall_s is not None:
         facts.append(f"<b>wall time</b> {wall_s:.1f} s")
     if claims is not None:
-        facts.append(f"<b>claims</b> {held} held / {checked} checked"
-                     + (f" ({len(claims) - checked} not checked)" if len(claims) > checked else ""))
+        facts.append(f"<b>claims</b> {html.escape(claim_counts(claims))}")
     rows = "".join(f"<tr><td style='padding:0 .8em 0 0'><code>{html.escape(str(k))}</code></td>"
                    f"<td><code>{html.escape(str(v))}</code></td></tr>" for k, v in sorted(cfg.params.items()))
     banners = []
@@ -91,11 +90,20 @@ def header_html(cfg, status: str = "running", wall_s: float | None = None, claim
             f"<table style='font-size:.9em'>{rows}</table></details></div>")
 
 
+def claim_counts(claims: list[dict]) -> str:
+    """``2 held (CE-1, CE-2) · 1 inconclusive (CE-3)``: the page's claims by verdict, naming each."""
+    from paperlib.core.claims import VERDICTS
+
+    by: dict[str, list[str]] = {}
+    for c in claims:
+        by.setdefault(c["verdict"], []).append(c["id"])
+    return " · ".join(f"{len(by[v])} {v} ({', '.join(by[v])})" for v in VERDICTS if v in by) or "none"
+
+
 def header_text(cfg, status: str = "running", wall_s: float | None = None, claims: list[dict] | None = None) -> str:
     held = sum(c["verdict"] == "held" for c in claims or [])
-    checked = sum(c["verdict"] != "not checked" for c in claims or [])
     return (f"{cfg.item} [{status}] profile={cfg.profile} seed={cfg.seed} device={cfg.device}"
-            + (f" claims={held}/{checked}" if claims is not None else ""))
+            + (f" claims held={held}/{len(claims)}" if claims is not None else ""))
 
 
 def _display(data: dict, update: Any = None):
