@@ -79,7 +79,7 @@ def _metrics(*rows) -> dict[str, Metric]:
 
 # the direction of every metric the book compares on (one registry; a page never says it again)
 METRICS = _metrics(
-    ("IS", True, "Inception score"), ("CEPC", True, "conditional entropy-based classifier score"),
+    ("IS", True, "Inception score"), ("CEPC", False, "conditional entropy of the predicted class"),
     ("FID", False, "Fréchet distance"), ("MMD", False, "maximum mean discrepancy"),
     ("HSR", True, "high-quality sample rate"), ("KL", False, "KL divergence"), ("JS", False, "JS divergence"),
     ("AUC", True, "ROC area"), ("NLL", False, "negative log-likelihood"), ("error", False, "test error"),
