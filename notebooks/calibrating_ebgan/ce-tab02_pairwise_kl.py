@@ -39,6 +39,7 @@ import pandas as pd
 import paperlib
 from paperlib.experiments import calibrating_ebgan as ex
 from paperlib.core import reported
+from paperlib.core import verdicts
 from paperlib.core.claims import Claim, check_claims, trained_claim, verdict_table
 
 cfg = paperlib.setup("ce-tab02", globals())
@@ -114,7 +115,15 @@ calib["entropy weight w"] = [ex.settings(d, cfg.params).knn_weight if m == "EGAN
 paperlib.show(calib, "Calibration: slope of the energy on -log p_data and temperature-corrected p_disc")
 
 # %% [markdown]
-# ## Claims (spec B.7)
+# ## Claims
+#
+# "For all measures related to the discriminator distribution, EGAN-Ent-VI and EGAN-Ent-NN significantly
+# outperform the other two baseline models" (CE-3) is judged on the six columns that involve $p_{disc}$, each
+# entropy model against the better baseline, per dataset; each part is decided against the seed noise of the two
+# seed means (the cells above are seed means). The paper's own Table 2 passes every part (a test checks it).
+# The generator claim (CE-5) is judged the same way on the four generator columns; on two spirals the paper's
+# own GAN is lowest against $p_{data}$ (0.3758 and 0.7240), so those two columns are left out. Table 2's bold
+# marks (which model is lowest per column) are kept as the companion's reading, counted apart.
 
 # %%
 def winners_of(table, d):
@@ -135,20 +144,16 @@ def claim2(table):
     return all(5.4 <= v <= 7.8 for v in vals.values()), "; ".join(f"{d} {m}: {v:.3f}" for (d, m), v in vals.items())
 
 
-def claim3(table):
-    parts, ok = [], True
-    for d in results:
-        base = min(table.loc[(d, "GAN"), "pdisc||pemp"], table.loc[(d, "EGAN-Const"), "pdisc||pemp"])
-        nn = table.loc[(d, "EGAN-Ent-NN"), "pdisc||pemp"]
-        ok &= nn <= base / 10
-        parts.append(f"{d}: NN {nn:.3f} vs {base:.3f} ({base / nn:.1f}x)")
-    return ok, "; ".join(parts)
+def long(res):
+    """Per-seed results in the layout of paperlib.core.verdicts (seed means with their seed noise)."""
+    return ex.frame(res).rename(columns={"value": "final"})
 
 
 # the trained claims are also judged on the table each logged evaluation gives (eval_samples generated points):
 # claims over every dataset on the longest run's iterations (a shorter run's last logged table after its end),
 # a dataset's own claim on that dataset's iterations
-logged = [(it, ex.table2(res)) for it, res in ex.logged_results(results)]
+logged_res = ex.logged_results(results)
+logged = [(it, ex.table2(res)) for it, res in logged_res]
 logged_on = {d: [(it, ex.table2(res)) for it, res in ex.logged_results({d: results[d]})] for d in results}
 claims = check_claims([
     Claim("CE-6", "Table 2's header (data vs empirical) is reproducible from the seeded data (to 1e-3).",
@@ -156,10 +161,16 @@ claims = check_claims([
                    f"largest difference {header.difference.abs().max():.5f}")),
     trained_claim("CE-2", "GAN and EGAN-Const discriminators are flat: KL(pdisc||pemp) about 6.0-7.2 on every "
                   "dataset (checked within 5.4-7.8).", claim2, ours, logged),
-    trained_claim("CE-3", "EGAN-Ent-NN's pdisc KLs are an order of magnitude lower than the baselines' "
-                  "(KL(pdisc||pemp) at most a tenth of the best baseline's).", claim3, ours, logged),
-    *[trained_claim(f"CE-5 ({d})", f"{label}: the lowest model in each of the 10 columns is the paper's.",
-                    lambda t, d=d: claim5(t, d), ours, logged_on[d]) for d, label in ex.DATASETS.items()],
+    trained_claim("CE-3", "For every measure involving p_disc (6 columns) and every dataset, EGAN-Ent-VI and "
+                  "EGAN-Ent-NN each have a lower KL than the better baseline (36 parts).",
+                  lambda res: verdicts.ce_table2_judges(long(res))[0], results, logged_res),
+    trained_claim("CE-5", "For every dataset, the better entropy model's generator has a lower KL to p_emp and to "
+                  "p_data (4 columns) than the better baseline's (10 parts: the paper's own two-spirals p_data "
+                  "columns contradict the sentence and are left out).",
+                  lambda res: verdicts.ce_table2_judges(long(res))[1], results, logged_res),
+    *[trained_claim(f"CE-5 bold ({d})", f"{label}: the lowest model in each of the 10 columns is the paper's "
+                    "(Table 2's bold marks; the companion's table reading).", lambda t, d=d: claim5(t, d), ours,
+                    logged_on[d], origin="companion") for d, label in ex.DATASETS.items()],
 ])
 verdict_table(claims)
 

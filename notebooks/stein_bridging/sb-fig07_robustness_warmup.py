@@ -52,6 +52,7 @@ import pandas as pd
 
 import paperlib
 from paperlib.experiments import stein_bridging as ex
+from paperlib.core import verdicts
 from paperlib.core.claims import Claim, check_claims, trained_claim, verdict_table
 from paperlib.plotting import colour, save_figure
 
@@ -70,8 +71,9 @@ T = cfg.iterations_two_circle
 starts = [int(round(f * T)) for f in cfg.warmup_fractions]
 warm, _ = ex.variant_panel("two_circle", cfg.params, seeds, starts, "bridge_start", ["Joint-W"], device=cfg.device)
 image_params = ex.image_params(cfg.profile)
-digit_warm = pd.DataFrame([{"warm-up fraction": f, "IS": r["inception_score"], "CEPC": r["cepc"]} for f, r in
-                           ex.warmup_runs(image_params, seed=cfg.seed, device=cfg.device).items()])
+warm_runs = ex.warmup_runs(image_params, seed=cfg.seed, device=cfg.device)
+digit_warm = pd.DataFrame([{"warm-up fraction": f, "IS": r["inception_score"], "CEPC": r["cepc"]}
+                           for f, r in warm_runs.items()])
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(3, 2, figsize=(9, 10.8))
@@ -124,8 +126,10 @@ paperlib.show(digit_warm.set_index("warm-up fraction"), "(c) digits: Inception s
 #   Joint-W (the drop is the difference of seed means).
 # * 13: DEM loses more than 0.1 AUC from the largest to the smallest $N$; Joint-W stays within 0.05 of
 #   its largest-$N$ AUC at $N\ge500$ and loses less than DEM overall.
-# * 14: the score against the warm-up length has an interior maximum and is non-decreasing before it
-#   and non-increasing after it (unimodal): on the digits the Inception score, in the toy the HSR.
+# * 14: "the score firstly goes up and then goes down when we increase iterations for independent training":
+#   the best interior warm-up length scores higher than both ends (two parts, each decided against its noise;
+#   monotonicity between the points is not asked). On the digits the Inception score, one run per length, whose
+#   noise is the spread of its logged scores over the last third of the run; in the toy the HSR over seeds.
 #
 # Claims 12 and 13 are also judged at every logged evaluation of their runs; claim 14 compares the *ends*
 # of runs whose warm-up lengths are shares of the run, so it is judged at the end only.
@@ -149,21 +153,16 @@ def _claim13(few):
                 f"Joint-W within 0.05 of N={big} for N>=500: {stays}")
 
 
-def _unimodal(h, label):
-    v = h.to_numpy()
-    k = int(np.argmax(v))
-    unimodal = bool(np.all(np.diff(v[:k + 1]) >= 0) and np.all(np.diff(v[k:]) <= 0))
-    interior = 0 < k < len(v) - 1
-    return interior and unimodal, (f"{label}: " + ", ".join(f"{i:g}: {x:.4f}" for i, x in h.items())
-                                   + f"; maximum at {h.index[k]:g} (interior: {interior}, unimodal: {unimodal})")
-
-
 def _claim14():
-    return _unimodal(warm.groupby("bridge_start").hsr.mean(), "HSR by bridge start")
+    w = warm.assign(dataset="two_circle", method=warm.bridge_start, metric="hsr", final=warm.hsr)
+    stats = verdicts.seed_stats(w, "two_circle", "hsr")
+    return verdicts.interior_peak({float(k): v[0] for k, v in stats.items()},
+                                  {float(k): v[1] for k, v in stats.items()}, "HSR")
 
 
 def _claim14_digits():
-    return _unimodal(digit_warm.set_index("warm-up fraction")["IS"], "Inception score by warm-up share")
+    noise = {f: verdicts.late_noise(list(zip(r["iteration"], np.ravel(r["history"]["is"])))) for f, r in warm_runs.items()}
+    return verdicts.interior_peak(digit_warm.set_index("warm-up fraction")["IS"].to_dict(), noise, "IS")
 
 
 claims = check_claims([
@@ -171,10 +170,10 @@ claims = check_claims([
                   _claim12, noisy, ex.logged_panel(noisy, noisy_run)),
     trained_claim("SB-13", "DEM's AUC collapses as N shrinks; Joint-W's stays high down to about 500 samples.",
                   _claim13, few, ex.logged_panel(few, few_run)),
-    Claim("SB-14 (digits)", "The final Inception score is a unimodal function of the warm-up length: it first "
-          "rises, then falls.", _claim14_digits),
-    Claim("SB-14 (CPU toy)", "The final score is a unimodal function of the warm-up length (toy: HSR on "
-          "Two-Circle; the paper's MNIST version is a GPU item).", _claim14),
+    Claim("SB-14 (digits)", "The best interior warm-up length gives a higher final Inception score than the "
+          "shortest and the longest (two parts).", _claim14_digits),
+    Claim("SB-14 (CPU toy)", "The same reading on the toy: the best interior bridge start gives a higher HSR on "
+          "Two-Circle than the earliest and the latest.", _claim14),
 ])
 verdict_table(claims)
 

@@ -40,6 +40,7 @@ import pandas as pd
 
 import paperlib
 from paperlib.experiments import stein_bridging as ex
+from paperlib.core import sanity
 from paperlib.core.claims import Claim, check_claims, verdict_table
 from paperlib.plotting import image_grid, save_figure
 
@@ -108,13 +109,22 @@ def diverse():
                                                   f"|ρ| signed slant: Joint-JS {j_sl:.3f} vs EGAN {e_sl:.3f}")
 
 
+# an energy that cannot tell held-out digits from uniform noise has not learned the data: its ranking says nothing
+# about the paper's (`paperlib.core.sanity`, bar: ROC area against uniform noise at least 0.9)
+bars = {m: sanity.check(m, "image energy", **{"noise AUC": ex.energy_roc(r)["noise"]["auc"]}) for m, r in runs.items()}
+sanity.table(bars)
+
+# %%
 claims = check_claims([
     Claim("SB-16 (Joint-JS)", "Joint-JS's highest- and lowest-density digits are diverse: its energy tracks "
-          "thickness and slant less than DGM's and EGAN's do.", diverse),
-    Claim("SB-16 (DGM)", "DGM's high-density digits are thin and its low-density digits thick.", thin_first),
-    Claim("SB-16 (EGAN)", "EGAN's highest- and lowest-density digits differ by slant.", slant_ends)])
+          "thickness and slant less than DGM's and EGAN's do.", diverse, sanity=bars,
+          models=("Joint-JS", "DGM", "EGAN")),
+    Claim("SB-16 (DGM)", "DGM's high-density digits are thin and its low-density digits thick.", thin_first,
+          sanity=bars, models=("DGM",)),
+    Claim("SB-16 (EGAN)", "EGAN's highest- and lowest-density digits differ by slant.", slant_ends, sanity=bars,
+          models=("EGAN",))])
 verdict_table(claims)
 
 # %%
-_ = paperlib.record(cfg, claims=claims, figures=figures, metrics={"spearman": corr.to_dict("records")},
+_ = paperlib.record(cfg, claims=claims, figures=figures, sanity=bars, metrics={"spearman": corr.to_dict("records")},
                     notes="Statistics of the real pool digits (ink mass, signed slant from image moments).")

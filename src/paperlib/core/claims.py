@@ -89,14 +89,18 @@ METRICS = _metrics(
     ("Sinkhorn", False, "Sinkhorn distance"), ("response distance", False, "filter-response distance"),
     ("fluctuation", False, "fluctuation of the curve"), ("energy gap", True, "energy gap"),
     ("stuck share", False, "share of chains stuck"), ("class switches", True, "share of chains changing class"),
+    ("class flips", False, "share of fixed-noise samples changing class between evaluations"),
     ("correlation", True, "rank correlation"), ("ratio", True, "ratio"),
 )
+
+
+_LOWER = {k.lower(): v for k, v in METRICS.items()}   # frames name metrics in lower case ("mmd", "hsr")
 
 
 def metric(name: str) -> Metric:
     """The registered metric (direction and label); an unknown name is an error listing the known ones."""
     try:
-        return METRICS[name]
+        return METRICS[name] if name in METRICS else _LOWER[name.lower()]
     except KeyError:
         raise KeyError(f"metric {name!r} has no registered direction; known: {', '.join(METRICS)}") from None
 
@@ -525,3 +529,13 @@ def _parts_html(parts: Sequence[dict]) -> str:
         + "".join(f"<td>{html.escape(_fmt(p['evidence'].get(k, '')))}</td>" for k in keys) + "</tr>"
         for p in parts)
     return f"<table style='font-size:.95em'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def auc_noise(auc: float, n_pos: int, n_neg: int) -> Noise:
+    r"""Standard error of a ROC area from its sample sizes (Hanley & McNeil, 1982):
+    $\mathrm{se}^2 = [A(1-A) + (n_1-1)(Q_1-A^2) + (n_2-1)(Q_2-A^2)]/(n_1n_2)$, $Q_1=A/(2-A)$, $Q_2=2A^2/(1+A)$.
+    Written here because scikit-learn gives the area but no error for it."""
+    a = float(auc)
+    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    var = (a * (1 - a) + (n_pos - 1) * (q1 - a * a) + (n_neg - 1) * (q2 - a * a)) / (n_pos * n_neg)
+    return Noise(math.sqrt(max(var, 0.0)), f"ROC-area error of {n_pos:,} + {n_neg:,} images (Hanley-McNeil)")
