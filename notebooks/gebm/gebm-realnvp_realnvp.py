@@ -52,7 +52,7 @@ import pandas as pd
 import paperlib
 from paperlib.experiments import gebm as ex
 from paperlib.core import reported
-from paperlib.core.claims import check_claims, trained_claim, verdict_table
+from paperlib.core.claims import compare_paired, check_claims, trained_claim, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-realnvp", globals())
@@ -123,7 +123,8 @@ figures = save_figure(fig, cfg.item)
 # the spread of test NLL across the trained and baseline models (the spec's "small relative to the NLL spread
 # across methods"). Two further checks: the energy improves on its own base (the GEBM's point), and, on the
 # banana, no model beats the true density (a sanity check of the Monte-Carlo normaliser; a cross-entropy
-# cannot be below the entropy beyond sampling error). Each claim is also judged along the run: after every
+# cannot be below the entropy beyond sampling error). "The energy improves on its base" is decided per dataset
+# and variant on the differences paired over seeds: a gap inside their spread is inconclusive. Each claim is also judged along the run: after every
 # logged step $t$ of maximum likelihood, on the test NLLs of the models that runs cut at the same fraction of
 # their length would have selected (for a GEBM with the validation evaluation's Monte-Carlo normaliser).
 
@@ -143,11 +144,14 @@ def comparable(variant):
 
 
 def energy_helps(table):
-    nll = table.groupby(["dataset", "method"])[["test NLL", "base alone"]].mean()
-    pairs = [(d, m) for d in p["datasets"] for m in ("donsker", "kale")]
-    return (all(nll.loc[k, "test NLL"] < nll.loc[k, "base alone"] for k in pairs),
-            "; ".join(f"{d} {m}: GEBM {nll.loc[(d, m), 'test NLL']:.3f} vs base {nll.loc[(d, m), 'base alone']:.3f}"
-                      for d, m in pairs))
+    """One part per dataset and GEBM variant: its test NLL against its own base's, paired over the seeds (a tie
+    inside the seeds' spread, which holds the Monte-Carlo error of the normaliser, is inconclusive)."""
+    parts = []
+    for d in p["datasets"]:
+        for m in ("donsker", "kale"):
+            r = table[(table.dataset == d) & (table.method == m)].sort_values("seed")
+            parts.append(compare_paired(f"{m} GEBM vs its base · NLL · {d}", r["test NLL"], r["base alone"], "NLL"))
+    return parts
 
 
 def not_below_truth(table):
@@ -166,7 +170,8 @@ claims = check_claims([trained_claim(*c, final=runs, logged=along) for c in [
      "maximum likelihood (|difference| at most half the spread across models).", comparable("kale")),
     ("GEBM-C11 (KALE-DV)", "The Donsker-Varadhan variant also reaches a test NLL comparable to maximum "
      "likelihood.", comparable("donsker")),
-    ("GEBM-A15 (energy helps)", "The GEBM (energy on the flow) has a lower test NLL than its base alone.",
+    ("GEBM-A15 (energy helps)", "The GEBM (energy on the flow) has a lower test NLL than its base alone (one "
+     "part per dataset and variant, paired over seeds).",
      energy_helps),
     ("sanity (banana)", "No model's test NLL is below the true density's (beyond 2 standard errors + 0.02).",
      not_below_truth),

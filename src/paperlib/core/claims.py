@@ -181,6 +181,21 @@ def compare(name: str, a: float, b: float, metric_name: str, noise_a: Noise, noi
                                 "better": "higher" if m.higher_is_better else "lower"}, reason, tuple(models))
 
 
+def compare_paired(name: str, a: Sequence[float], b: Sequence[float], metric_name: str,
+                   models: Sequence[str] = (), z: float = Z) -> Part:
+    """Part "a is better than b" from paired values (the same seeds): the margin is the mean of the per-seed
+    differences, its noise ``z`` times their standard error (NaN with one seed: not checked)."""
+    m = metric(metric_name)
+    d = [(x - y) if m.higher_is_better else (y - x) for x, y in zip(map(float, a), map(float, b))]
+    margin = sum(d) / len(d) if d else float("nan")
+    noise = z * seed_se(d)
+    verdict, reason = decide(margin, noise)
+    return Part(name, verdict, {"ours": sum(map(float, a)) / len(d) if d else float("nan"),
+                                "other": sum(map(float, b)) / len(d) if d else float("nan"), "margin": margin,
+                                "noise": noise, "noise from": f"{len(d)} paired seeds",
+                                "better": "higher" if m.higher_is_better else "lower"}, reason, tuple(models))
+
+
 def beats(name: str, values: Mapping[str, float], winner: str, others: Sequence[str], metric_name: str,
           noise: Mapping[str, Noise] | Noise, dataset: str = "") -> list[Part]:
     """"``winner`` beats each of ``others`` on ``metric_name``": one part per pair."""
@@ -204,6 +219,16 @@ def fact(name: str, held: bool | None, models: Sequence[str] = (), **numbers) ->
     if held is None or _nan(*[v for v in numbers.values() if isinstance(v, float)]):
         return Part(name, NOT_CHECKED, dict(numbers), NO_DATA, tuple(models))
     return Part(name, HELD if bool(held) else NOT_HELD, dict(numbers), "", tuple(models))
+
+
+def describe(p: Part) -> str:
+    """One part in words: ``A vs B · IS: 7.10 vs 6.90 (margin +0.20, noise 0.14 from 3 seeds)``."""
+    e = p.evidence
+    if "ours" not in e:
+        return p.name + (": " + ", ".join(f"{k} {_fmt(v)}" for k, v in e.items()) if e else "")
+    against = e.get("other", e.get("bound"))
+    return (f"{p.name}: {_fmt(e['ours'])} vs {_fmt(against)} (margin {_fmt(e['margin'])}, noise "
+            f"{_fmt(e['noise'])} from {e.get('noise from', '?')})")
 
 
 def roll_up(parts: Sequence[Part]) -> tuple[str, str, str]:
@@ -233,7 +258,7 @@ def roll_up(parts: Sequence[Part]) -> tuple[str, str, str]:
     reasons = sorted({p.reason for p in parts if p.reason and p.verdict not in (HELD, NOT_HELD)})
     reason = "" if verdict in (HELD, NOT_HELD) else "; ".join(reasons)
     if len(parts) == 1:
-        return verdict, reason, ""
+        return verdict, reason, describe(parts[0])
     words = []
     for v in (HELD, NOT_HELD, INCONCLUSIVE, NOT_TESTABLE, NOT_CHECKED):
         if v in by:
@@ -392,7 +417,7 @@ def judge(claim: Claim, out) -> tuple[str, str, str, list[Part], str]:
     verdict, reason, words = roll_up(parts)
     if claim.caveat and verdict in (HELD, NOT_HELD, INCONCLUSIVE):
         verdict, reason = NOT_TESTABLE, claim.caveat[0]
-    return verdict, measured, reason, parts, (words if len(parts) > 1 else evidence) + (
+    return verdict, measured, reason, parts, (evidence or words) + (
         f" — {'; '.join(dict.fromkeys(why))}" if why else "")
 
 
