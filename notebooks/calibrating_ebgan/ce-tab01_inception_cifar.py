@@ -84,10 +84,9 @@ paperlib.show(comparison, "The paper's score beside this run's (different data a
 # Claims about a model below its bar (`paperlib.core.sanity`) are not testable here.
 
 # %%
-data_diversity = ex.sample_diversity(suite, cfg.params).loc[cfg.params["is_dataset"], "training images"]
-bars = {m: sanity.check(m, "image generator", IS=ours.loc[m, "IS"],
-                        diversity=diversity(suite[("tab01", m)]["samples"].float()),
-                        **{"data diversity": data_diversity}) for m in ex.IS_MODELS}
+train = ex.image_data(cfg.params["is_dataset"], cfg.params)["train"]
+bars = {m: sanity.generator(m, ours.loc[m, "IS"], suite[("tab01", m)]["samples"], train, diversity)
+        for m in ex.IS_MODELS}
 sanity.table(bars)
 
 # %% [markdown]

@@ -87,11 +87,9 @@ paperlib.show(comparison, "Mean test error: the paper's beside this run's", prec
 errors = {m: suite[("tab03", m)]["probe_errors"] for m in ex.PROBE_MODELS} | {"Random": random["probe_errors"]}
 probe_noise = {m: Noise(seed_se(e), f"{len(e)} probe seeds") for m, e in errors.items()}
 mean = ours.loc["Mean"]
-data_diversity = (ex.sample_diversity(suite, cfg.params).loc[cfg.params["probe_dataset"], "training images"]
-                  if cfg.params["probe_dataset"] == cfg.params["is_dataset"] else float("nan"))
-bars = {m: sanity.check(m, "image generator", IS=suite[("tab03", m)].get("inception_score", float("nan")),
-                        diversity=diversity(suite[("tab03", m)]["samples"].float()),
-                        **{"data diversity": data_diversity}) for m in ex.PROBE_MODELS}
+train = ex.image_data(cfg.params["probe_dataset"], cfg.params)["train"]
+bars = {m: sanity.generator(m, suite[("tab03", m)].get("inception_score", float("nan")), suite[("tab03", m)]["samples"], train, diversity)
+        for m in ex.PROBE_MODELS}
 sanity.table(bars)
 
 # %%

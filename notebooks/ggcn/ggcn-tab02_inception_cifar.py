@@ -46,7 +46,7 @@ import paperlib
 from paperlib.experiments import ggcn as ex
 from paperlib.core import sanity, verdicts
 from paperlib.estimators import image_metrics as im
-from paperlib.core.claims import STAND_IN, compare, check_claims, trained_claim, verdict_table
+from paperlib.core.claims import STAND_IN, check_claims, trained_claim, verdict_table
 from paperlib.plotting import colour, save_figure, show_images
 from paperlib.core import reported
 cfg = paperlib.setup("ggcn-tab02", globals())
@@ -88,20 +88,9 @@ paperlib.show(ex.text_checks(), "Statements of the text recomputed from Table II
 
 # %%
 train = ex.data(ex.source(cfg.params, "digits"))
-pick = torch.randperm(len(train["train"]), generator=torch.Generator().manual_seed(0))[:500]
-data_div = {"unconditional": im.diversity(train["train"][pick]),
-            "conditional": sanity.within_class(train["train"][pick], train["labels"][pick], im.diversity)}
-
-
-def model_diversity(setting, r):
-    x = r["samples"].float()
-    return im.diversity(x) if setting == "unconditional" else sanity.within_class(x, r["sample_labels"], im.diversity)
-
-
-bars = {f"{m} ({setting})": sanity.check(f"{m} ({setting})", "image generator", IS=r["inception_score"],
-                                         diversity=model_diversity(setting, r),
-                                         **{"data diversity": data_div[setting]})
-        for (setting, m), r in suite.items()}
+bars = {verdicts.setting_label((setting, m)): sanity.generator(
+    verdicts.setting_label((setting, m)), r["inception_score"], r["samples"], train["train"], im.diversity,
+    *((r["sample_labels"], train["labels"]) if setting == "conditional" else ())) for (setting, m), r in suite.items()}
 sanity.table(bars)
 
 # %% [markdown]
@@ -119,18 +108,13 @@ sanity.table(bars)
 # %%
 along = ex.along(suite)
 score = {key: r["inception_score"] for key, r in suite.items()}
-late = {key: verdicts.late_noise([(t, at[key]["inception_score"]) for t, at in along]) for key in suite}
+logged = [(t, {key: v["inception_score"] for key, v in at.items()}) for t, at in along]
 
 
 def pair(setting, a, b):
-    def judge(values):
-        ka, kb = (setting, a), (setting, b)
-        return [compare(f"{a} vs {b} · IS · {setting}", values[ka], values[kb], "IS", late[ka], late[kb],
-                        models=(f"{a} ({setting})", f"{b} ({setting})"))]
-    return judge
+    return verdicts.run_pair((setting, a), (setting, b), "IS", logged, verdicts.setting_label)
 
 
-logged = [(t, {key: v["inception_score"] for key, v in at.items()}) for t, at in along]
 GABOR = (STAND_IN, "wFRAME's filters here are a fixed Gabor bank, not VGG filters pretrained on ImageNet: the "
                    "cause the sentence gives for wFRAME's lead is absent")
 claims = check_claims([

@@ -107,3 +107,66 @@ def test_claims_carry_the_papers_sentence_and_origin_from_the_sentences_files():
     assert r.quote == s["quote"] and r.origin == s["origin"]
     with pytest.raises(ValueError, match="origin"):
         check_claims([Claim("Z", "z", lambda: (True, "x"), origin="folklore")])
+
+
+def _c(id, verdict, origin="paper", owner="", reason=""):
+    return {"id": id, "verdict": verdict, "origin": origin, "owner": owner, "reason": reason}
+
+
+def test_item_status_comes_from_the_paper_claims_it_owns():
+    from paperlib.core.record import MISMATCH, PARTLY, REPRODUCED, status_of
+
+    held = _c("A", HELD)
+    assert status_of([held], "full", "x") == REPRODUCED
+    assert status_of([held, _c("B", INCONCLUSIVE, reason=INSIDE_NOISE)], "full", "x") == PARTLY
+    assert status_of([held, _c("B", NOT_HELD)], "full", "x") == MISMATCH
+    # a contradicted inference or companion check, or a claim owned by another page, never makes a mismatch
+    assert status_of([held, _c("B", NOT_HELD, origin="inference"), _c("C", NOT_HELD, origin="companion"),
+                      _c("D", NOT_HELD, owner="y")], "full", "x") == REPRODUCED
+    assert status_of([_c("B", NOT_TESTABLE, reason=DID_NOT_TRAIN)], "gpu", "x") == NOT_TESTABLE
+    # a page with inferences only takes its status from them
+    assert status_of([_c("B", NOT_HELD, origin="inference")], "full", "x") == MISMATCH
+
+
+def test_tally_counts_each_claim_once_by_origin_and_reason():
+    from paperlib.core.record import tally, tally_text
+
+    recs = [{"item": "x", "claims": [_c("A", HELD), _c("B", INCONCLUSIVE, reason=INSIDE_NOISE),
+                                     _c("C", NOT_TESTABLE, reason=DID_NOT_TRAIN), _c("D", HELD, origin="companion")]},
+            {"item": "y", "claims": [_c("A", HELD, owner="x"), _c("E", NOT_HELD, owner="y"),
+                                     _c("F", NOT_HELD, origin="inference")]}]
+    t = tally(recs)
+    assert t["paper"] == {HELD: 1, f"{INCONCLUSIVE}: {INSIDE_NOISE}": 1, f"{NOT_TESTABLE}: {DID_NOT_TRAIN}": 1,
+                          NOT_HELD: 1}
+    assert t["companion"] == {HELD: 1} and t["inference"] == {NOT_HELD: 1}
+    assert tally_text(t["paper"]) == ("1 held · 1 did not hold · 1 inconclusive (1 inside noise) · "
+                                      "1 not testable here (1 model did not train)")
+
+
+def test_every_quote_is_verbatim_in_the_papers_text():
+    """Each sentence file quotes its paper verbatim (whitespace aside; ' ... ' joins two verbatim pieces)."""
+    import re
+    from pathlib import Path
+
+    from paperlib.core.claims import _sentences
+    from paperlib.core.paths import project_root
+
+    papers = (project_root() or Path.cwd()).parent / "shared" / "papers"
+    if not papers.is_dir():
+        pytest.skip(f"the papers' texts are not beside this checkout ({papers})")
+
+    def norm(t):
+        return re.sub(r"\s+", " ", t).strip()
+
+    texts = {p.name: norm(p.read_text(encoding="utf-8", errors="replace")) for p in papers.glob("*.txt")}
+    table = _sentences()
+    assert len(table) > 50
+    for key, s in table.items():
+        assert s.get("origin") in ("paper", "inference", "companion"), key
+        if not s.get("quote"):
+            assert s["origin"] != "paper", f"{key}: a paper claim without its sentence"
+            continue
+        source = s["where"].split(",")[0].strip()
+        assert source in texts, f"{key}: {source} is not a paper text"
+        for piece in norm(s["quote"]).split(" ... "):
+            assert piece in texts[source], f"{key}: not verbatim in {source}: {piece[:80]}"

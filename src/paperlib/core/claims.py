@@ -90,7 +90,7 @@ METRICS = _metrics(
     ("fluctuation", False, "fluctuation of the curve"), ("energy gap", True, "energy gap"),
     ("stuck share", False, "share of chains stuck"), ("class switches", True, "share of chains changing class"),
     ("class flips", False, "share of fixed-noise samples changing class between evaluations"),
-    ("correlation", True, "rank correlation"), ("ratio", True, "ratio"),
+    ("correlation", True, "rank correlation"), ("confidence", True, "classifier's mean confidence"), ("ratio", True, "ratio"),
 )
 
 

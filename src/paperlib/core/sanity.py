@@ -98,3 +98,19 @@ def within_class(images, labels, diversity: Callable) -> float:
     labels = torch.as_tensor(labels)
     values = [diversity(images[labels == k]) for k in labels.unique() if int((labels == k).sum()) >= 2]
     return float(sum(values) / len(values)) if values else float("nan")
+
+
+def generator(model: str, score: float, samples, data, diversity: Callable, labels=None, data_labels=None,
+              n_data: int = 500) -> Sanity:
+    """The image-generator bar from a model's samples: its classifier ``score``, and the ``diversity`` of its
+    samples against that of ``n_data`` seeded data images, both within a class when ``labels`` are given
+    (a conditional model). ``diversity`` is the estimator (passed in: ``core`` imports no estimator)."""
+    import torch
+
+    pick = torch.randperm(len(data), generator=torch.Generator().manual_seed(0))[:n_data]
+    x, ref = samples.float(), data[pick].float()
+    if labels is None:
+        div, ref_div = diversity(x), diversity(ref)
+    else:
+        div, ref_div = within_class(x, labels, diversity), within_class(ref, data_labels[pick], diversity)
+    return check(model, "image generator", IS=score, diversity=div, **{"data diversity": ref_div})

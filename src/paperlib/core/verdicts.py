@@ -193,3 +193,22 @@ def ce_table2_judges(frame, models: Sequence[str] = ("EGAN-Ent-VI", "EGAN-Ent-NN
     noise = lambda d, m, c: stats[(d, c)][m][1]          # noqa: E731
     return (ce_discriminator_beats_baselines(value, datasets, models, noise=noise),
             ce_generator_lower(value, datasets, noise=noise))
+
+
+def run_pair(a, b, metric_name: str, logged: Sequence[tuple[int, Mapping]], label: Callable = str
+             ) -> Callable[[Mapping], list[Part]]:
+    """The judge of "run ``a`` is better than run ``b`` on ``metric_name``" for one-seed runs: each run's noise is
+    :func:`late_noise` of its values in ``logged`` = [(iteration, {run: value})]; the judge reads ``{run: value}``
+    (the final values, or those of one logged evaluation). ``label(run)`` names a run (and its sanity bar)."""
+    noise = {k: late_noise([(t, v[k]) for t, v in logged]) if logged else Noise(float("nan"), "no logged values")
+             for k in (a, b)}
+
+    def judge(values: Mapping) -> list[Part]:
+        return [compare(f"{label(a)} vs {label(b)} · {metric_name}", values[a], values[b], metric_name, noise[a],
+                        noise[b], models=(label(a), label(b)))]
+    return judge
+
+
+def setting_label(key) -> str:
+    """``("conditional", "GGCN")`` -> ``"GGCN (conditional)"``: how a GGCN suite's run is named on a page."""
+    return f"{key[1]} ({key[0]})"
