@@ -170,3 +170,13 @@ def test_every_quote_is_verbatim_in_the_papers_text():
         assert source in texts, f"{key}: {source} is not a paper text"
         for piece in norm(s["quote"]).split(" ... "):
             assert piece in texts[source], f"{key}: not verbatim in {source}: {piece[:80]}"
+
+
+def test_each_part_has_its_strip_and_the_claim_is_stable_only_when_every_part_is():
+    def parts(x):   # part a settles early, part b flips at the end
+        return [compare("a", x[0], 0.0, "IS", EXACT), compare("b", x[1], 0.0, "IS", EXACT)]
+    logged = [(100, (1.0, -1.0)), (200, (1.0, -1.0)), (300, (1.0, -1.0)), (400, (1.0, -1.0)), (500, (1.0, -1.0)),
+              (600, (1.0, 1.0))]
+    (r,) = check_claims([trained_claim("P", "p", parts, (1.0, 1.0), logged)])
+    assert [p["along"] for p in r.parts] == ["✓✓✓✓✓✓", "✗✗✗✗✗✓"]
+    assert r.measured == HELD and (r.verdict, r.reason, r.stability) == (INCONCLUSIVE, BUDGET, "not yet stable")

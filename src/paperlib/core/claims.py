@@ -427,25 +427,33 @@ def check_claims(claims: Iterable[Claim]) -> list[ClaimResult]:
     out = []
     for c in claims:
         verdict, measured, reason, parts, evidence = judge(c, c.check())
-        along = tuple((it, judge(c, chk())[0]) for it, chk in c.along)
+        judged = [(it, judge(c, chk())) for it, chk in c.along]
+        along = tuple((it, j[0]) for it, j in judged)
         state, since = stability(along, verdict)
+        # each part's own strip; the claim is stable only when every part is
+        rows = []
+        for k, p in enumerate(parts):
+            strip = [(it, j[3][k].verdict) for it, j in judged if len(j[3]) == len(parts) and j[3][k].name == p.name]
+            p_state, p_since = stability(strip, p.verdict)
+            if p_state == NOT_YET_STABLE and state == STABLE:
+                state, since = NOT_YET_STABLE, p_since
+            rows.append({**p.as_dict(), "along": "".join(SYMBOL[v] for _, v in strip), "stability": p_state})
         why = ""
         if state == NOT_YET_STABLE and verdict in (HELD, NOT_HELD):
             verdict, reason = INCONCLUSIVE, BUDGET
             why = f"the verdict last changed at {since:,} of {along[-1][0]:,} (after the first two thirds)"
         elif reason == DID_NOT_TRAIN:
             why = evidence.split(" — ", 1)[-1]
-        elif claim_caveat := c.caveat:
-            why = claim_caveat[1] if verdict == NOT_TESTABLE else ""
+        elif c.caveat and verdict == NOT_TESTABLE:
+            why = c.caveat[1]
         s = sentence(c.id)
         origin = c.origin or s.get("origin", PAPER)
         if origin not in ORIGINS:
             raise ValueError(f"{c.id}: origin {origin!r} is not one of {ORIGINS}")
         if origin == INFERENCE and not reason:
-            reason = RECONSTRUCTION if verdict not in (HELD, NOT_HELD) else ""
+            reason = RECONSTRUCTION       # not the paper's sentence: counted apart, whatever it reads
         out.append(ClaimResult(c.id, c.text, verdict, evidence, along, state, since, measured, reason, why,
-                               tuple(p.as_dict() for p in parts), origin, s.get("quote", ""), s.get("where", ""),
-                               s.get("owner", "")))
+                               tuple(rows), origin, s.get("quote", ""), s.get("where", ""), s.get("owner", "")))
     return out
 
 
@@ -547,11 +555,14 @@ def _parts_html(parts: Sequence[dict]) -> str:
     from paperlib.core.page import colour_style
 
     keys = list(dict.fromkeys(k for p in parts for k in p["evidence"]))
-    head = "".join(f"<th>{html.escape(k)}</th>" for k in ["part", "verdict", *keys])
+    strips = any(p.get("along") for p in parts)
+    head = "".join(f"<th>{html.escape(k)}</th>" for k in ["part", "verdict", *keys, *(["along the run"] if strips else [])])
     body = "".join(
         f"<tr><td style='text-align:left'>{html.escape(p['name'])}</td>"
         f"<td style='{colour_style(p['verdict'])}'>{html.escape(p['verdict'])}</td>"
-        + "".join(f"<td>{html.escape(_fmt(p['evidence'].get(k, '')))}</td>" for k in keys) + "</tr>"
+        + "".join(f"<td>{html.escape(_fmt(p['evidence'].get(k, '')))}</td>" for k in keys)
+        + (f"<td style='text-align:left'>{html.escape(p.get('along', ''))}"
+           f"{' (not yet stable)' if p.get('stability') == NOT_YET_STABLE else ''}</td>" if strips else "") + "</tr>"
         for p in parts)
     return f"<table style='font-size:.95em'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
