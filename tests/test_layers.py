@@ -14,7 +14,7 @@ RANK = {"core": 0, "nets": 1, "data": 1, "theory": 1, "training": 1, "plotting":
         "sampling": 3, "methods": 4, "experiments": 5, "build": 6}
 PAGE_IMPORTS = {"paperlib", "paperlib.experiments", "paperlib.plotting", "paperlib.plotting.diagrams",
                 "paperlib.core", "paperlib.core.claims"}
-PAGE_NAMES_FROM_CORE = {"reported"}
+PAGE_NAMES_FROM_CORE = {"reported", "sanity", "verdicts"}
 
 
 def _imports(path: Path) -> list[tuple[str, list[str]]]:

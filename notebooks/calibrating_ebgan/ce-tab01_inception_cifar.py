@@ -51,7 +51,6 @@ import paperlib
 from paperlib.experiments import calibrating_ebgan as ex
 from paperlib.core import reported
 from paperlib.core import sanity, verdicts
-from paperlib.estimators.image_metrics import diversity
 from paperlib.core.claims import Claim, check_claims, trained_claim, verdict_table
 
 cfg = paperlib.setup("ce-tab01", globals())
@@ -85,7 +84,7 @@ paperlib.show(comparison, "The paper's score beside this run's (different data a
 
 # %%
 train = ex.image_data(cfg.params["is_dataset"], cfg.params)["train"]
-bars = {m: sanity.generator(m, ours.loc[m, "IS"], suite[("tab01", m)]["samples"], train, diversity)
+bars = {m: sanity.generator(m, ours.loc[m, "IS"], suite[("tab01", m)]["samples"], train, ex.sb.im.diversity)
         for m in ex.IS_MODELS}
 sanity.table(bars)
 

@@ -50,7 +50,6 @@ import paperlib
 from paperlib.experiments import calibrating_ebgan as ex
 from paperlib.core import reported
 from paperlib.core import sanity, verdicts
-from paperlib.estimators.image_metrics import diversity
 from paperlib.core.claims import Noise, seed_se, Claim, check_claims, verdict_table
 
 cfg = paperlib.setup("ce-tab03", globals())
@@ -88,7 +87,8 @@ errors = {m: suite[("tab03", m)]["probe_errors"] for m in ex.PROBE_MODELS} | {"R
 probe_noise = {m: Noise(seed_se(e), f"{len(e)} probe seeds") for m, e in errors.items()}
 mean = ours.loc["Mean"]
 train = ex.image_data(cfg.params["probe_dataset"], cfg.params)["train"]
-bars = {m: sanity.generator(m, suite[("tab03", m)].get("inception_score", float("nan")), suite[("tab03", m)]["samples"], train, diversity)
+bars = {m: sanity.generator(m, suite[("tab03", m)].get("inception_score", float("nan")), suite[("tab03", m)]["samples"],
+                            train, ex.sb.im.diversity)
         for m in ex.PROBE_MODELS}
 sanity.table(bars)
 

@@ -45,7 +45,6 @@ import torch
 import paperlib
 from paperlib.experiments import ggcn as ex
 from paperlib.core import sanity, verdicts
-from paperlib.estimators import image_metrics as im
 from paperlib.core.claims import check_claims, trained_claim, verdict_table
 from paperlib.plotting import colour, save_figure, show_images
 cfg = paperlib.setup("ggcn-fig08", globals())
@@ -84,7 +83,7 @@ paperlib.show(table, "GGCN with and without labels", precision=3)
 # %%
 train = ex.data(ex.source(cfg.params, "digits"))
 bars = {verdicts.setting_label(k): sanity.generator(
-    verdicts.setting_label(k), suite[k]["inception_score"], suite[k]["samples"], train["train"], im.diversity,
+    verdicts.setting_label(k), suite[k]["inception_score"], suite[k]["samples"], train["train"], ex.im.diversity,
     *((suite[k]["sample_labels"], train["labels"]) if k[0] == "conditional" else ())) for k in GGCN}
 sanity.table(bars)
 

@@ -45,7 +45,6 @@ import torch
 import paperlib
 from paperlib.experiments import ggcn as ex
 from paperlib.core import sanity, verdicts
-from paperlib.estimators import image_metrics as im
 from paperlib.core.claims import Claim, check_claims, trained_claim, verdict_table
 from paperlib.plotting import colour, save_figure, show_images
 cfg = paperlib.setup("ggcn-fig09", globals())
@@ -81,7 +80,7 @@ paperlib.show(table.drop(columns="train seconds").assign(**{"IS paper (CIFAR-10)
 # %%
 train = ex.data(ex.source(cfg.params, "digits"))
 bars = {verdicts.setting_label(k): sanity.generator(
-    verdicts.setting_label(k), suite[k]["inception_score"], suite[k]["samples"], train["train"], im.diversity,
+    verdicts.setting_label(k), suite[k]["inception_score"], suite[k]["samples"], train["train"], ex.im.diversity,
     *((suite[k]["sample_labels"], train["labels"]) if k[0] == "conditional" else ())) for k in [("conditional", "GGCN+AMS"), ("conditional", "GGCN")]}
 sanity.table(bars)
 

@@ -45,7 +45,6 @@ import torch
 import paperlib
 from paperlib.experiments import ggcn as ex
 from paperlib.core import sanity, verdicts
-from paperlib.estimators import image_metrics as im
 from paperlib.core.claims import STAND_IN, check_claims, trained_claim, verdict_table
 from paperlib.plotting import colour, save_figure, show_images
 from paperlib.core import reported
@@ -89,7 +88,7 @@ paperlib.show(ex.text_checks(), "Statements of the text recomputed from Table II
 # %%
 train = ex.data(ex.source(cfg.params, "digits"))
 bars = {verdicts.setting_label((setting, m)): sanity.generator(
-    verdicts.setting_label((setting, m)), r["inception_score"], r["samples"], train["train"], im.diversity,
+    verdicts.setting_label((setting, m)), r["inception_score"], r["samples"], train["train"], ex.im.diversity,
     *((r["sample_labels"], train["labels"]) if setting == "conditional" else ())) for (setting, m), r in suite.items()}
 sanity.table(bars)
 
