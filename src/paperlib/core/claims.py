@@ -509,10 +509,12 @@ class ClaimsTable:
     def _repr_html_(self) -> str:
         import html
 
-        from paperlib.core.page import colour_style
+        from paperlib.core.page import colour_style, current_item
 
         def esc(x) -> str:
             return html.escape(str(x))
+
+        here = current_item()
 
         rows = []
         for r in self.results:
@@ -520,7 +522,7 @@ class ClaimsTable:
                     "<small>(no sentence of the paper: the companion's own check)</small>" if r.origin == COMPANION
                     else "")
             origin = "" if r.origin == PAPER else f" <small>[{esc(r.origin)}]</small>"
-            counted = f"<br><small>counted on {esc(r.owner)}</small>" if r.owner else ""
+            counted = f"<br><small>counted on {esc(r.owner)}</small>" if r.owner and r.owner != here else ""
             verdict = f"<span style='{colour_style(r.verdict)};padding:0 .3em'>{esc(r.verdict)}</span>"
             if r.measured and r.measured != r.verdict:
                 verdict += f"<br><small>the check read: {esc(r.measured)}</small>"
@@ -531,11 +533,14 @@ class ClaimsTable:
                 detail += f"<br><small>along the run: {esc(r.strip())}</small>"
             if len(r.parts) > 1 or any(p["evidence"] for p in r.parts):
                 detail += "<details><summary>parts</summary>" + _parts_html(r.parts) + "</details>"
-            rows.append(f"<tr><td style='white-space:nowrap'><b>{esc(r.id)}</b>{origin}{counted}</td><td>{verdict}</td>"
-                        f"<td style='text-align:left'>{said}<br><small>reading: {esc(r.text)}</small></td>"
-                        f"<td style='text-align:left'>{detail}</td></tr>")
-        head = "".join(f"<th>{h}</th>" for h in ("claim", "verdict", "the paper says, and the reading checked",
-                                                  "evidence (this run)"))
+            rows.append(f"<tr style='border-top:2px solid #ccc'><td style='text-align:left;vertical-align:top;"
+                        f"min-width:8em'><b>{esc(r.id)}</b>{origin}{counted}</td>"
+                        f"<td style='text-align:left;vertical-align:top;min-width:9em'>{verdict}</td>"
+                        f"<td style='text-align:left;vertical-align:top'>{said}<br><small>reading: {esc(r.text)}"
+                        f"</small></td></tr>"
+                        f"<tr><td colspan='3' style='text-align:left;padding-left:1.5em;font-size:.95em'>{detail}</td></tr>")
+        head = "".join(f"<th style='text-align:left'>{h}</th>" for h in ("claim", "verdict",
+                                                                          "the paper says, and the reading checked"))
         return ("<div style='overflow-x:auto'><table class='paperlib-claims' style='border-collapse:collapse;"
                 "font-size:.88em'><caption style='caption-side:top;text-align:left;font-weight:600'>Claims "
                 f"checked on this run ({SYMBOL[HELD]} held, {SYMBOL[NOT_HELD]} did not hold, {SYMBOL[INCONCLUSIVE]} "
@@ -554,7 +559,9 @@ def _parts_html(parts: Sequence[dict]) -> str:
 
     from paperlib.core.page import colour_style
 
-    keys = list(dict.fromkeys(k for p in parts for k in p["evidence"]))
+    first = ["ours", "other", "bound", "margin", "noise", "noise from", "better"]
+    seen = list(dict.fromkeys(k for p in parts for k in p["evidence"]))
+    keys = [k for k in first if k in seen] + [k for k in seen if k not in first]
     strips = any(p.get("along") for p in parts)
     head = "".join(f"<th>{html.escape(k)}</th>" for k in ["part", "verdict", *keys, *(["along the run"] if strips else [])])
     body = "".join(
@@ -564,7 +571,8 @@ def _parts_html(parts: Sequence[dict]) -> str:
         + (f"<td style='text-align:left'>{html.escape(p.get('along', ''))}"
            f"{' (not yet stable)' if p.get('stability') == NOT_YET_STABLE else ''}</td>" if strips else "") + "</tr>"
         for p in parts)
-    return f"<table style='font-size:.95em'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (f"<div style='overflow-x:auto'><table style='font-size:.9em;border-collapse:collapse'><thead><tr>{head}</tr>"
+            f"</thead><tbody>{body}</tbody></table></div>")
 
 
 def auc_noise(auc: float, n_pos: int, n_neg: int) -> Noise:

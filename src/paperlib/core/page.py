@@ -138,6 +138,11 @@ def close_page(cfg, status: str, claims: list[dict], devices: list[str]) -> floa
     return wall
 
 
+def current_item() -> str:
+    """The item of the page being executed ("" outside a page)."""
+    return "" if _current is None else _current.cfg.item
+
+
 def page_wall_time() -> float | None:
     return None if _current is None else time.time() - _current.started
 
