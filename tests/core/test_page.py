@@ -40,7 +40,7 @@ def test_better_direction_is_read_from_the_quantity():
 
 def test_header_box_states_profile_seed_device_claims_and_stand_in():
     cfg = resolve("ce-fig04", "smoke")
-    box = header_html(cfg, "mismatch", 12.5, [{"verdict": "held"}, {"verdict": "did not hold"},
-                                              {"verdict": "not checked"}], ["cpu"])
+    box = header_html(cfg, "mismatch", 12.5, [{"id": "A", "verdict": "held"}, {"id": "B", "verdict": "did not hold"},
+                                              {"id": "C", "verdict": "not checked"}], ["cpu"])
     assert ">mismatch<" in box and "smoke" in box and "seed</b> 0" in box and "wall time</b> 12.5 s" in box
-    assert "1 held / 2 checked (1 not checked)" in box and "Stand-in data:" in box and "Smoke run" in box
+    assert "1 held (A) · 1 did not hold (B) · 1 not checked (C)" in box and "Stand-in data:" in box and "Smoke run" in box
