@@ -46,7 +46,8 @@ import pandas as pd
 import paperlib
 from paperlib.experiments import gebm as ex
 from paperlib.core import reported
-from paperlib.core.claims import Claim, check_claims, verdict_table
+from paperlib.core import verdicts
+from paperlib.core.claims import Noise, compare, Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-relative-fid", globals())
@@ -83,13 +84,18 @@ ours = pd.DataFrame({"FID(0): generator": [run["fid"][0]], "best FID(t)": [run["
 paperlib.show(ours, "This run: FID on the digit classifier's features", precision=3)
 
 # %% [markdown]
-# ## Claims (spec claim 9)
+# ## Claim
+#
+# "For a given generator and energy, samples always better (FID score) than generator alone": "always" ranges over
+# (generator, energy) pairs; for the one pair trained here, the samples the GEBM reports (the end of the sampler)
+# have a lower FID than the generator's, decided against the spread of the FID over the last third of the chain.
 
 # %%
 claims = check_claims([
-    Claim("GEBM-9", "The GEBM's samples have a lower FID than its generator alone at every sampler step: "
-          "rFID(t) < 1 for all t > 0.",
-          lambda: (bool((rfid[1:] < 1).all()), f"largest rFID(t>0) {rfid[1:].max():.3f}, at the end {rfid[-1]:.3f}")),
+    Claim("GEBM-9", "The GEBM's samples at the end of the sampler have a lower FID than its generator's samples "
+          "(rFID < 1 at the end).", lambda: [compare(
+              "GEBM samples (end) vs generator · FID", run["fid"][-1], run["fid"][0], "FID",
+              verdicts.late_noise(list(zip(run["t"], run["fid"]))), Noise(0.0, "the generator's FID, one evaluation"))]),
 ])
 verdict_table(claims)
 

@@ -41,7 +41,7 @@ from scipy.stats import wasserstein_distance
 
 import paperlib
 from paperlib.experiments import gebm as ex
-from paperlib.core.claims import Claim, check_claims, verdict_table
+from paperlib.core.claims import at_least, fact, Claim, check_claims, verdict_table
 from paperlib.plotting import save_figure
 
 cfg = paperlib.setup("gebm-topology", globals())
@@ -86,9 +86,11 @@ claims = check_claims([
     Claim("GEBM-A8 (divergence)", "KALE >= 0, with equality at P = Q.",
           lambda: (bool((t["KALE (talk)"] > 0).all() and abs(table["KALE (talk)"].iloc[-1]) < 1e-9),
                    f"min over Q_k {t['KALE (talk)'].min():.2e}; at P = Q {table['KALE (talk)'].iloc[-1]:.1e}")),
-    Claim("GEBM-A8 (weak convergence)", "KALE(P, Q_k) decreases to 0 as Q_k converges to P.",
-          lambda: (bool(np.all(np.diff(t["KALE (talk)"]) < 0)),
-                   " > ".join(f"{v:.2e}" for v in t["KALE (talk)"]))),
+    Claim("GEBM-A8 (weak convergence)", "KALE(P, Q_k) tends to 0 as Q_k converges to P: it is lower at the "
+          "last Q_k than at the first, and at most a tenth of it there (the companion's reading of 'tends to 0').",
+          lambda: [fact("last below first", t["KALE (talk)"].iloc[-1] < t["KALE (talk)"].iloc[0],
+                        first=float(t["KALE (talk)"].iloc[0]), last=float(t["KALE (talk)"].iloc[-1])),
+                   at_least("first / last ≥ 10", t["KALE (talk)"].iloc[0] / t["KALE (talk)"].iloc[-1], 10.0)]),
     Claim("GEBM-A8 (Lipschitz bound)", "KALE <= L W1 for a witness with Lipschitz constant L.",
           lambda: (bool((t["KALE (talk)"] <= t["L * W1"] + 1e-12).all()),
                    f"largest KALE / (L W1) = {(t['KALE (talk)'] / t['L * W1']).max():.3f}")),

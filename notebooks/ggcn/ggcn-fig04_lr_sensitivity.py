@@ -112,7 +112,7 @@ paperlib.show(table, "Final read-outs per learning rate", precision=4)
 # ## Claim 15 (spec Part C)
 # The spec's check (B.4): across the learning-rate grid, GCN produces more artefact samples than wGCN (the artefact
 # shares summed over the grid). A second reading of "less sensitive": wGCN's final response distance varies less
-# across the learning rates (smaller worst value and smaller spread). Both are also judged at every logged
+# across the learning rates (a smaller range over the grid). Both are also judged at every logged
 # evaluation ("along the run"), on the read-outs of that iteration's synthesis.
 
 # %%
@@ -124,16 +124,19 @@ def fewer_artefacts(t):
 
 def steadier_response(t):
     rd_g, rd_w = t.loc["GCN", "final response distance"], t.loc["wGCN", "final response distance"]
-    held = rd_w.max() < rd_g.max() and (rd_w.max() - rd_w.min()) < (rd_g.max() - rd_g.min())
-    return bool(held), (f"worst: wGCN {rd_w.max():.4f} vs GCN {rd_g.max():.4f}; spread: wGCN {rd_w.max() - rd_w.min():.4f}"
-                        f" vs GCN {rd_g.max() - rd_g.min():.4f}")
+    # "less sensitive to hyperparameter tuning" is about the spread over the grid (its range, the companion's
+    # measure); a lower worst value is not in the sentence
+    held = (rd_w.max() - rd_w.min()) < (rd_g.max() - rd_g.min())
+    return bool(held), (f"range over the grid: wGCN {rd_w.max() - rd_w.min():.4f} vs GCN {rd_g.max() - rd_g.min():.4f}"
+                        f" (worst: wGCN {rd_w.max():.4f}, GCN {rd_g.max():.4f})")
 
 
 logged = [(t, readouts(r)) for t, r in ex.along(runs)]
 claims = check_claims([
     trained_claim("C15", "Across the learning rates GCN produces more artefacts (flat images, or a pixel beyond ±2) than "
                   "wGCN.", fewer_artefacts, table, logged),
-    trained_claim("C15-R", "wGCN's final response distance varies less across the learning rates than GCN's.",
+    trained_claim("C15-R", "wGCN's final response distance varies less across the learning rates than GCN's "
+                  "(a smaller range over the grid).",
                   steadier_response, table, logged),
 ])
 verdict_table(claims)

@@ -212,3 +212,11 @@ def run_pair(a, b, metric_name: str, logged: Sequence[tuple[int, Mapping]], labe
 def setting_label(key) -> str:
     """``("conditional", "GGCN")`` -> ``"GGCN (conditional)"``: how a GGCN suite's run is named on a page."""
     return f"{key[1]} ({key[0]})"
+
+
+def sd_noise(sd: float, n: int) -> Noise:
+    """The sampling error of a standard deviation estimated from ``n`` values, $s/\\sqrt{2(n-1)}$ (normal data):
+    the noise of a one-seed fluctuation measure (SB-10)."""
+    import math
+
+    return Noise(float(sd) / math.sqrt(2 * (n - 1)) if n > 1 else float("nan"), f"sampling error of an sd over {n} steps")
