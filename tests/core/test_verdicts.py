@@ -139,8 +139,8 @@ def test_tally_counts_each_claim_once_by_origin_and_reason():
     assert t["paper"] == {HELD: 1, f"{INCONCLUSIVE}: {INSIDE_NOISE}": 1, f"{NOT_TESTABLE}: {DID_NOT_TRAIN}": 1,
                           NOT_HELD: 1}
     assert t["companion"] == {HELD: 1} and t["inference"] == {NOT_HELD: 1}
-    assert tally_text(t["paper"]) == ("1 held · 1 did not hold · 1 inconclusive (1 inside noise) · "
-                                      "1 not testable here (1 model did not train)")
+    assert tally_text(t["paper"]) == ("1 held · 1 did not hold · 1 inconclusive (inside noise: 1) · "
+                                      "1 not testable here (model did not train: 1)")
 
 
 def test_every_quote_is_verbatim_in_the_papers_text():

@@ -132,9 +132,15 @@ def cmd_budget(args) -> int:
 
 
 def cmd_scorecard(args) -> int:
-    from paperlib.build.book import write_scorecard
+    """Write book/scorecard.md (and the chapters' counts), then print each paper's claims by verdict and reason."""
+    from paperlib.build.book import chapter_counts, write_scorecard
+    from paperlib.core.record import tally_text
 
     print(write_scorecard())
+    for key, ch in chapters().items():
+        c = chapter_counts(key)
+        print(f"{ch['title']}\n  the paper's claims: {tally_text(c['paper'])}\n  inferences: "
+              f"{tally_text(c['inference'])}\n  companion checks: {tally_text(c['companion'])}")
     return 0
 
 
@@ -215,7 +221,8 @@ def parser() -> argparse.ArgumentParser:
                                       "is stable over its last third (issue 17)")
     s.add_argument("ids", nargs="+")
     s.set_defaults(func=cmd_budget)
-    sub.add_parser("scorecard", help="write book/scorecard.md").set_defaults(func=cmd_scorecard)
+    sub.add_parser("scorecard", help="write book/scorecard.md and print each paper's claims by verdict"
+                   ).set_defaults(func=cmd_scorecard)
     sub.add_parser("report", help="write book/report.md (the execution report)").set_defaults(func=cmd_report)
     s = sub.add_parser("toc", help="write (or --check) book/_toc.yml from the catalogue")
     s.add_argument("--check", action="store_true")

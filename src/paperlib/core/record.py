@@ -132,7 +132,7 @@ def tally(records: Iterable[dict]) -> dict[str, dict[str, int]]:
 
 
 def tally_text(counts: dict[str, int]) -> str:
-    """``12 held · 3 did not hold · 5 inconclusive (4 inside noise, 1 budget) · 2 not testable here (...)``."""
+    """``12 held · 3 did not hold · 5 inconclusive (budget (not yet stable): 1, inside noise: 4) · ...``."""
     if not counts:
         return "no claims"
     order = [HELD, NOT_HELD, INCONCLUSIVE, NOT_TESTABLE, NOT_CHECKED]
@@ -142,6 +142,6 @@ def tally_text(counts: dict[str, int]) -> str:
         if not keys:
             continue
         n = sum(counts[k] for k in keys)
-        why = [f"{counts[k]} {k.split(': ', 1)[1]}" for k in sorted(keys) if ": " in k]
+        why = [f"{k.split(': ', 1)[1]}: {counts[k]}" for k in sorted(keys) if ": " in k]
         out.append(f"{n} {v}" + (f" ({', '.join(why)})" if why else ""))
     return " · ".join(out)
