@@ -94,8 +94,16 @@ logged_res = ex.logged_results(results)
 logged = [(it, ex.seed_means(r)) for it, r in logged_res]
 
 
+def long(res):
+    return ex.frame(res).rename(columns={"value": "final"})
+
+
+# one seed per model: a cell's noise is the spread of its logged values over the last third of the run
+late = verdicts.late_cell_noise([(it, long(res)) for it, res in logged_res])
+
+
 def ce3(res, m):
-    return verdicts.ce_table2_judges(ex.frame(res).rename(columns={"value": "final"}), models=(m,))[0]
+    return verdicts.ce_table2_judges(long(res), models=(m,), late=late)[0]
 
 
 def match_claim(mean):

@@ -184,15 +184,33 @@ def ce_generator_lower(value: Callable[[str, str, str], float], datasets: Sequen
     return parts
 
 
-def ce_table2_judges(frame, models: Sequence[str] = ("EGAN-Ent-VI", "EGAN-Ent-NN")):
+def ce_table2_judges(frame, models: Sequence[str] = ("EGAN-Ent-VI", "EGAN-Ent-NN"),
+                     late: Mapping | None = None):
     """(CE-3 parts, CE-5 parts) from a long table of per-seed results (dataset, method, seed, metric, final),
-    each cell the seed mean with its seed noise (:func:`seed_stats`)."""
+    each cell the seed mean with its seed noise (:func:`seed_stats`); where a cell has no seed spread (one seed per
+    model) its noise is ``late[(dataset, method, column)]`` (:func:`late_cell_noise`)."""
+    import math
+
     datasets = list(dict.fromkeys(frame.dataset))
     stats = {(d, c): seed_stats(frame, d, c) for d in datasets for c in CE_PDISC_COLUMNS + CE_GENERATOR_COLUMNS}
     value = lambda d, m, c: stats[(d, c)][m][0]          # noqa: E731
-    noise = lambda d, m, c: stats[(d, c)][m][1]          # noqa: E731
+
+    def noise(d, m, c):
+        n = stats[(d, c)][m][1]
+        return (late or {}).get((d, m, c), n) if math.isnan(n.se) else n
+
     return (ce_discriminator_beats_baselines(value, datasets, models, noise=noise),
             ce_generator_lower(value, datasets, noise=noise))
+
+
+def late_cell_noise(logged: Sequence[tuple[int, object]]) -> dict:
+    """:func:`late_noise` of every (dataset, method, metric) seed mean over logged long tables ``[(t, frame)]``
+    (columns dataset, method, seed, metric, final): the noise of one-seed runs' final cells."""
+    series: dict = {}
+    for t, f in logged:
+        for (d, m, k), v in f.groupby(["dataset", "method", "metric"]).final.mean().items():
+            series.setdefault((d, m, k), []).append((t, float(v)))
+    return {key: late_noise(vals) for key, vals in series.items()}
 
 
 def run_pair(a, b, metric_name: str, logged: Sequence[tuple[int, Mapping]], label: Callable = str
